@@ -1,0 +1,37 @@
+// core/net/blocking.hpp - runs blocking work (fsync, directory scans, reading or rewriting a
+// mailbox, running a program) on a bounded thread pool and lets a session coroutine await
+// the result, so no I/O thread stalls the other sessions (architecture.md "Concurrency").
+#pragma once
+#include "core/net/asio.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <type_traits>
+#include <utility>
+
+namespace mailroom::core {
+
+class BlockingPool {
+public:
+    explicit BlockingPool(std::size_t threads) : pool_(threads) {}
+    ~BlockingPool() { pool_.join(); }
+
+    // Runs fn() on a pool thread; the awaiting coroutine resumes on its own executor with
+    // the result (or the exception fn threw).
+    template <class Fn>
+    auto run(Fn fn) -> awaitable<std::invoke_result_t<Fn&>>
+    {
+        using Result = std::invoke_result_t<Fn&>;
+        co_return co_await asio::co_spawn(
+            pool_.get_executor(), [fn = std::move(fn)]() mutable -> awaitable<Result> { co_return fn(); },
+            use_awaitable);
+    }
+
+    void stop() { pool_.stop(); }
+    void join() { pool_.join(); }
+
+private:
+    asio::thread_pool pool_;
+};
+
+}  // namespace mailroom::core
