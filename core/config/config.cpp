@@ -68,6 +68,8 @@ private:
         if (!result.error.empty())
             error(name, entry, result.error);
         entry.expanded = std::move(result.value);
+        if (!entry.in_file && entry.spec && entry.spec->default_transform)
+            entry.expanded = entry.spec->default_transform(entry.expanded);
         entry.state = Entry::State::done;
     }
 

@@ -33,11 +33,10 @@ std::string system_host_name()
 
 namespace {
 
-std::string default_domain()
+std::string without_first_label(std::string_view host)
 {
-    const std::string host = system_host_name();
     const auto dot = host.find('.');
-    return dot == std::string::npos ? host : host.substr(dot + 1);
+    return std::string(dot == std::string_view::npos ? host : host.substr(dot + 1));
 }
 
 constexpr auto S = ParamKind::string;
@@ -49,8 +48,8 @@ constexpr auto T = ParamKind::time;
 const ParameterSpec parameters[] = {
     {"myhostname", "", S, "The fully qualified name of this host (default: from the system).", param_plain, 's',
      system_host_name},
-    {"mydomain", "", S, "The domain of this host (default: $myhostname without its first label).", param_plain, 's',
-     default_domain},
+    {"mydomain", "$myhostname", S, "The domain of this host (default: $myhostname without its first label).",
+     param_plain, 's', nullptr, without_first_label},
     {"myorigin", "$myhostname", S, "The domain that locally generated mail appears to come from."},
     {"mydestination", "$myhostname, localhost.$mydomain, localhost", L,
      "Domains delivered to local (system or users-file) users without a domain part."},

@@ -32,6 +32,9 @@ struct ParameterSpec {
     unsigned flags = param_plain;
     char default_time_unit = 's';      // for ParamKind::time values without a unit
     std::string (*dynamic_default)() = nullptr;  // computed default (e.g. the host name)
+    // Applied to the expanded default (never to a value from the file): mydomain's default
+    // is "$myhostname" with its first label removed.
+    std::string (*default_transform)(std::string_view expanded) = nullptr;
 };
 
 using ParameterTable = std::span<const ParameterSpec>;

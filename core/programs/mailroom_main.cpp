@@ -1,0 +1,66 @@
+// core/programs/mailroom_main.cpp - the `mailroom` admin command: global options, then a
+// subcommand from the table below (config, pw, user, and those of the linked modules).
+#include "core/programs/command_line.hpp"
+#include "core/programs/subcommands.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+using mailroom::programs::SubcommandArgs;
+
+struct Subcommand {
+    const char* name;
+    int (*run)(const SubcommandArgs&);
+    const char* summary;
+};
+
+constexpr Subcommand subcommands[] = {
+    {"config", mailroom::programs::config_command, "print parameters: set ones, NAMEs' values, or -d defaults"},
+    {"pw", mailroom::programs::pw_command, "hash a password for the users file (-s SCHEME, -l lists)"},
+    {"user", mailroom::programs::user_command, "show how a user name resolves"},
+};
+
+int usage()
+{
+    std::cerr << "usage: mailroom [-c CONFIG_FILE] COMMAND [ARGS...]\n\ncommands:\n";
+    for (const auto& command : subcommands)
+        std::cerr << "  " << command.name << std::string(10 - std::strlen(command.name), ' ') << command.summary
+                  << "\n";
+    std::cerr << "\nCONFIG_FILE defaults to " << mailroom::programs::default_config_file << "\n";
+    return 64;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    SubcommandArgs args{mailroom::programs::default_config_file, {}};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; ++i) {
+        if (std::strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+            args.config_file = argv[++i];
+        else if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0)
+            return usage(), 0;
+        else
+            return usage();
+    }
+    if (i >= argc)
+        return usage();
+    const std::string name = argv[i];
+    // Options after the subcommand name: -c is still accepted there (mailroom deliver -c FILE).
+    for (++i; i < argc; ++i) {
+        if (std::strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+            args.config_file = argv[++i];
+        else
+            args.args.emplace_back(argv[i]);
+    }
+    for (const auto& command : subcommands)
+        if (name == command.name)
+            return command.run(args);
+    std::cerr << "mailroom: unknown command \"" << name << "\"\n";
+    return usage();
+}
