@@ -1,0 +1,125 @@
+// mailstore/mbox/mbox_lock.cpp - dotlock + fcntl locking (see mbox_lock.hpp).
+#include "mailstore/mbox/mbox_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <ctime>
+#include <string>
+#include <thread>
+
+namespace mailroom::mailstore {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Sleeps a little longer each time, never past the deadline.
+bool back_off(Clock::time_point deadline, int& attempt)
+{
+    if (Clock::now() >= deadline)
+        return false;
+    const auto pause = std::chrono::milliseconds(std::min(20 * (1 << std::min(attempt++, 4)), 320));
+    std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - Clock::now()));
+    return true;
+}
+
+Error lock_timeout(const std::filesystem::path& path, std::string_view kind)
+{
+    return Error{make_error_code(Errc::in_use),
+                 "cannot lock " + path.string() + ": " + std::string(kind) + " held by another process (timeout)"};
+}
+
+}  // namespace
+
+MboxLock::MboxLock(MboxLock&& other) noexcept
+    : dotlock_path_(std::move(other.dotlock_path_)), locked_fd_(other.locked_fd_)
+{
+    other.dotlock_path_.clear();
+    other.locked_fd_ = -1;
+}
+
+MboxLock& MboxLock::operator=(MboxLock&& other) noexcept
+{
+    if (this != &other) {
+        release();
+        dotlock_path_ = std::move(other.dotlock_path_);
+        locked_fd_ = other.locked_fd_;
+        other.dotlock_path_.clear();
+        other.locked_fd_ = -1;
+    }
+    return *this;
+}
+
+MboxLock::~MboxLock() { release(); }
+
+void MboxLock::release()
+{
+    if (locked_fd_ >= 0) {
+        struct flock unlock {};
+        unlock.l_type = F_UNLCK;
+        unlock.l_whence = SEEK_SET;
+        ::fcntl(locked_fd_, F_SETLK, &unlock);
+        locked_fd_ = -1;
+    }
+    if (!dotlock_path_.empty()) {
+        ::unlink(dotlock_path_.c_str());
+        dotlock_path_.clear();
+    }
+}
+
+Result<MboxLock> MboxLock::dotlock(const std::filesystem::path& path, const MboxLockPolicy& policy)
+{
+    MboxLock lock;
+    if (!policy.dotlock)
+        return lock;
+    const std::filesystem::path lock_path = path.string() + ".lock";
+    const auto deadline = Clock::now() + policy.timeout;
+    int attempt = 0;
+    for (;;) {
+        const int fd = ::open(lock_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            // liblockfile writes the holder's pid; mutt and procmail ignore the content.
+            const std::string pid = std::to_string(::getpid()) + "\n";
+            (void)!::write(fd, pid.data(), pid.size());
+            ::close(fd);
+            lock.dotlock_path_ = lock_path;
+            return lock;
+        }
+        if (errno != EEXIST)
+            return errno_error(errno, "cannot create lock file", lock_path.string());
+        struct stat st {};
+        if (::lstat(lock_path.c_str(), &st) == 0 &&
+            std::time(nullptr) - st.st_mtime > static_cast<std::time_t>(policy.stale_after.count())) {
+            ::unlink(lock_path.c_str());   // left by a crashed process
+            continue;
+        }
+        if (!back_off(deadline, attempt))
+            return lock_timeout(path, "lock file " + lock_path.filename().string());
+    }
+}
+
+Result<void> MboxLock::lock_file(int fd, const MboxLockPolicy& policy, bool shared)
+{
+    if (!policy.fcntl_lock)
+        return {};
+    const auto deadline = Clock::now() + policy.timeout;
+    int attempt = 0;
+    for (;;) {
+        struct flock request {};
+        request.l_type = shared ? F_RDLCK : F_WRLCK;
+        request.l_whence = SEEK_SET;
+        if (::fcntl(fd, F_SETLK, &request) == 0) {
+            locked_fd_ = fd;
+            return {};
+        }
+        if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+            return errno_error(errno, "cannot lock", dotlock_path_.string());
+        if (!back_off(deadline, attempt))
+            return Error{make_error_code(Errc::in_use), "cannot lock mailbox: fcntl lock held by another process (timeout)"};
+    }
+}
+
+}  // namespace mailroom::mailstore
