@@ -101,6 +101,34 @@ int named_zone(std::string_view t) noexcept
     return 0;
 }
 
+// "hh:mm[:ss] [zone]" after the date; false on bad syntax or range.
+bool parse_time_and_zone(Tokens& tok, int& seconds, int& zone)
+{
+    int hour = 0, minute = 0, second = 0;
+    if (!number(tok.next(), 2, hour) || tok.next() != ":" || !number(tok.next(), 2, minute))
+        return false;
+    std::string_view t = tok.next();
+    if (t == ":") {
+        if (!number(tok.next(), 2, second))
+            return false;
+        t = tok.next();
+    }
+    if (hour > 23 || minute > 59 || second > 60)
+        return false;
+    seconds = hour * 3600 + minute * 60 + second;
+    zone = 0;
+    if (t == "+" || t == "-") {
+        int hhmm = 0;
+        const std::string_view digits = tok.next();
+        if (digits.size() != 4 || !number(digits, 4, hhmm) || hhmm % 100 > 59)
+            return false;
+        zone = (hhmm / 100 * 60 + hhmm % 100) * (t == "-" ? -1 : 1);
+    } else if (!t.empty()) {
+        zone = named_zone(t);
+    }
+    return true;
+}
+
 }  // namespace
 
 std::optional<DateTime> parse_date(std::string_view value)
@@ -112,7 +140,7 @@ std::optional<DateTime> parse_date(std::string_view value)
         if (t == ",")
             t = tok.next();
     }
-    int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+    int day = 0, year = 0;
     if (!number(t, 2, day))
         return std::nullopt;
     const int month = month_number(tok.next());
@@ -125,30 +153,13 @@ std::optional<DateTime> parse_date(std::string_view value)
         year += year < 50 ? 2000 : 1900;
     else if (t.size() == 3)
         year += 1900;
-    if (!number(tok.next(), 2, hour) || tok.next() != ":" || !number(tok.next(), 2, minute))
+    int seconds = 0, zone = 0;
+    if (!parse_time_and_zone(tok, seconds, zone))
         return std::nullopt;
-    t = tok.next();
-    if (t == ":") {
-        if (!number(tok.next(), 2, second))
-            return std::nullopt;
-        t = tok.next();
-    }
-    if (hour > 23 || minute > 59 || second > 60)
-        return std::nullopt;
-    int zone = 0;
-    if (t == "+" || t == "-") {
-        int hhmm = 0;
-        const std::string_view digits = tok.next();
-        if (digits.size() != 4 || !number(digits, 4, hhmm) || hhmm % 100 > 59)
-            return std::nullopt;
-        zone = (hhmm / 100 * 60 + hhmm % 100) * (t == "-" ? -1 : 1);
-    } else if (!t.empty()) {
-        zone = named_zone(t);
-    }
     DateTime dt;
     dt.zone_minutes = zone;
     dt.utc_seconds = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-                     hour * 3600 + minute * 60 + second - zone * 60;
+                     seconds - zone * 60;
     return dt;
 }
 

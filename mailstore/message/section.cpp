@@ -51,45 +51,54 @@ bool parse_field_list(std::string_view s, std::vector<std::string>& out)
 
 }  // namespace
 
-std::optional<SectionSpec> parse_section_spec(std::string_view s)
+namespace {
+
+// The leading "n.n.n" of a spec, and the dot after it; false on a bad number.
+bool take_path(std::string_view& s, std::vector<std::uint32_t>& path)
 {
-    SectionSpec spec;
     while (!s.empty() && s[0] >= '0' && s[0] <= '9') {
         if (s[0] == '0')
-            return std::nullopt;  // nz-number
+            return false;  // nz-number
         std::uint64_t n = 0;
         while (!s.empty() && s[0] >= '0' && s[0] <= '9') {
             n = n * 10 + static_cast<unsigned>(s[0] - '0');
             if (n > UINT32_MAX)
-                return std::nullopt;
+                return false;
             s.remove_prefix(1);
         }
-        spec.path.push_back(static_cast<std::uint32_t>(n));
+        path.push_back(static_cast<std::uint32_t>(n));
         if (s.empty())
-            return spec;
-        if (s[0] != '.')
-            return std::nullopt;
+            return true;
+        if (s[0] != '.' || s.size() == 1)
+            return false;
         s.remove_prefix(1);
-        if (s.empty())
-            return std::nullopt;
     }
+    return true;
+}
+
+}  // namespace
+
+std::optional<SectionSpec> parse_section_spec(std::string_view s)
+{
+    SectionSpec spec;
+    if (!take_path(s, spec.path))
+        return std::nullopt;
     if (s.empty())
         return spec;
     if (take_keyword(s, "HEADER.FIELDS.NOT ")) {
         spec.text = SectionText::header_fields_not;
     } else if (take_keyword(s, "HEADER.FIELDS ")) {
         spec.text = SectionText::header_fields;
-    } else if (iequals(s, "HEADER")) {
-        spec.text = SectionText::header;
-        return spec;
-    } else if (iequals(s, "TEXT")) {
-        spec.text = SectionText::text;
-        return spec;
-    } else if (iequals(s, "MIME") && !spec.path.empty()) {
-        spec.text = SectionText::mime;
-        return spec;
     } else {
-        return std::nullopt;
+        if (iequals(s, "HEADER"))
+            spec.text = SectionText::header;
+        else if (iequals(s, "TEXT"))
+            spec.text = SectionText::text;
+        else if (iequals(s, "MIME") && !spec.path.empty())
+            spec.text = SectionText::mime;
+        else
+            return std::nullopt;
+        return spec;
     }
     if (!parse_field_list(s, spec.fields))
         return std::nullopt;

@@ -77,32 +77,33 @@ void QpDecoder::flush_space(std::string& out)
     space_.clear();
 }
 
+void QpDecoder::feed_escape(char c, std::string& out)
+{
+    pending_ += c;
+    const char a = pending_[1];
+    if (a == '\n' || (a == '\r' && pending_.size() == 3 && c == '\n')) {
+        space_.clear();  // soft line break: the line's trailing space goes too
+        pending_.clear();
+    } else if (pending_.size() == 2 && (a == '\r' || hex_digit(a) >= 0)) {
+        // wait for the LF or the second digit
+    } else if (pending_.size() == 3 && hex_digit(a) >= 0 && hex_digit(c) >= 0) {
+        flush_space(out);
+        out += static_cast<char>(hex_digit(a) * 16 + hex_digit(c));
+        pending_.clear();
+    } else {
+        flush_space(out);
+        out += pending_;  // not an escape: keep it as written
+        pending_.clear();
+    }
+}
+
 void QpDecoder::feed(std::string_view in, std::string& out)
 {
     for (char c : in) {
         if (!pending_.empty()) {
-            pending_ += c;
-            const char a = pending_[1];
-            if (a == '\n' || (a == '\r' && pending_.size() == 3 && c == '\n')) {
-                space_.clear();  // soft line break: the line's trailing space goes too
-                pending_.clear();
-            } else if (a == '\r' && pending_.size() == 2) {
-                // wait for the LF
-            } else if (hex_digit(a) >= 0 && pending_.size() == 2) {
-                // wait for the second digit
-            } else if (pending_.size() == 3 && hex_digit(a) >= 0 && hex_digit(c) >= 0) {
-                flush_space(out);
-                out += static_cast<char>(hex_digit(a) * 16 + hex_digit(c));
-                pending_.clear();
-            } else {
-                flush_space(out);
-                out += pending_;  // not an escape: keep it as written
-                pending_.clear();
-            }
-            continue;
-        }
-        if (c == '=') {
-            pending_.push_back('=');  // pending_ is empty here
+            feed_escape(c, out);
+        } else if (c == '=') {
+            pending_.push_back('=');
         } else if (c == ' ' || c == '\t') {
             space_ += c;
             if (space_.size() > 4096)  // bound memory on absurd lines

@@ -32,6 +32,7 @@ public:
 
 private:
     void flush_space(std::string& out);
+    void feed_escape(char c, std::string& out);
 
     std::string pending_;  // "=", "=X", "=\r" waiting for more input
     std::string space_;    // whitespace that is dropped if the line ends here
