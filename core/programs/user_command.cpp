@@ -3,6 +3,7 @@
 #include "core/auth/user_database.hpp"
 #include "core/programs/command_line.hpp"
 #include "core/programs/subcommands.hpp"
+#include "mailstore/location.hpp"
 
 #include <iostream>
 
@@ -48,6 +49,15 @@ int user_command(const SubcommandArgs& a)
         for (const auto& [key, value] : user.extra)
             std::cout << "extra    : " << key << (value.empty() ? "" : "=" + value) << "\n";
         std::cout << "password : " << (user.password.empty() ? "(none: login impossible)" : "(set)") << "\n";
+        const auto location = mailstore::resolve_mail_location(user, *config);
+        if (!location) {
+            std::cerr << "mailroom user: " << name << ": " << location.error().text << "\n";
+            status = 78;
+            continue;
+        }
+        std::cout << "mail     : " << location->describe() << "\n"
+                  << "index    : " << location->index_root.string() << "\n"
+                  << "owner    : uid " << location->owner.uid << ", gid " << location->owner.gid << "\n";
     }
     return status;
 }

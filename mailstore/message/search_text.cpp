@@ -30,11 +30,21 @@ std::string header_search_text(const HeaderField& field)
 
 namespace {
 
+// The part of message[offset, offset+size) that exists: a tree decoded from a damaged
+// cache must not make us read outside the message.
+std::string_view slice(std::string_view message, std::uint64_t offset, std::uint64_t size) noexcept
+{
+    if (offset >= message.size())
+        return {};
+    return message.substr(static_cast<std::size_t>(offset),
+                          static_cast<std::size_t>(std::min<std::uint64_t>(size, message.size() - offset)));
+}
+
 void text_leaf(std::string_view message, const Part& part, const SearchTextSink& sink, std::size_t chunk_size)
 {
     TransferDecoder decoder(transfer_encoding_from(part.mime.transfer_encoding.value_or("")));
     Utf8Converter conv(part.mime.charset());
-    const std::string_view body = message.substr(part.body_offset, part.body_size);
+    const std::string_view body = slice(message, part.body_offset, part.body_size);
     std::string decoded, utf8;
     for (std::size_t pos = 0; pos < body.size() || pos == 0; pos += chunk_size) {
         const bool last = pos + chunk_size >= body.size();
@@ -53,8 +63,10 @@ void text_leaf(std::string_view message, const Part& part, const SearchTextSink&
 
 void message_header(std::string_view message, const Part& part, const SearchTextSink& sink)
 {
+    if (part.children.empty())
+        return;
     const Part& inner = part.children.front();
-    const HeaderBlock header = parse_header(message, inner.header_offset, inner.header_offset + inner.header_size);
+    const HeaderBlock header = parse_header(slice(message, inner.header_offset, inner.header_size));
     std::string text;
     for (const auto& f : header.fields) {
         if (!f.has_colon)
@@ -64,7 +76,8 @@ void message_header(std::string_view message, const Part& part, const SearchText
         text += decode_header_text(f.value);
         text += '\n';
     }
-    sink(part, fold_case(text));
+    if (!text.empty())
+        sink(part, fold_case(text));
 }
 
 void walk(std::string_view message, const Part& part, const SearchTextSink& sink, std::size_t chunk_size)
@@ -84,8 +97,8 @@ void walk(std::string_view message, const Part& part, const SearchTextSink& sink
 void for_each_search_text(std::string_view message, const Part& root, const SearchTextSink& sink,
                           std::size_t chunk_size)
 {
-    if (root.body_offset + root.body_size > message.size() || chunk_size == 0)
-        return;  // not the tree of these bytes
+    if (chunk_size == 0)
+        return;
     walk(message, root, sink, chunk_size);
 }
 

@@ -27,7 +27,8 @@ inline constexpr std::size_t search_chunk_size = 64 * 1024;
 // Walks the tree in order and feeds `sink` the text of every text/* leaf (transfer-decoded,
 // converted from its charset, folded) and, for each message/rfc822 part, the fields of the
 // encapsulated header as "name: value\n" lines (decoded and folded). Memory stays bounded
-// by chunk_size whatever the body size. `message` is the bytes the tree was parsed from.
+// by chunk_size whatever the body size. `message` is the bytes the tree was parsed from;
+// ranges outside it (a tree for other bytes) are clipped, never read.
 void for_each_search_text(std::string_view message, const Part& root, const SearchTextSink& sink,
                           std::size_t chunk_size = search_chunk_size);
 

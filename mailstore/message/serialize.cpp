@@ -204,6 +204,10 @@ void Reader::part(Part& p, unsigned depth, unsigned& parts)
     for (std::uint64_t* v : {&p.header_offset, &p.header_size, &p.header_virtual_size, &p.body_offset,
                              &p.body_size, &p.body_virtual_size, &p.body_lines})
         *v = num();
+    // The parser's invariants: the body follows the header; nothing wraps around.
+    if (p.header_offset + p.header_size != p.body_offset || p.body_offset < p.header_offset ||
+        p.body_offset + p.body_size < p.body_offset)
+        fail("inconsistent part ranges");
     MimeFields& m = p.mime;
     for (auto* s : {&m.type, &m.subtype, &m.id, &m.description, &m.transfer_encoding, &m.md5, &m.location,
                     &m.disposition})
@@ -222,8 +226,14 @@ void Reader::part(Part& p, unsigned depth, unsigned& parts)
     const std::uint64_t n = count(max_total_parts);
     if (p.kind == PartKind::message && n != 1)
         fail("message part without exactly one child");
-    for (std::uint64_t i = 0; i < n && !failed(); ++i)
-        part(p.children.emplace_back(), depth + 1, parts);
+    std::uint64_t next = p.body_offset;
+    for (std::uint64_t i = 0; i < n && !failed(); ++i) {
+        Part& c = p.children.emplace_back();
+        part(c, depth + 1, parts);
+        if (c.header_offset < next || c.body_offset + c.body_size > p.body_offset + p.body_size)
+            fail("child part outside its parent");
+        next = c.body_offset + c.body_size;
+    }
 }
 
 }  // namespace

@@ -19,7 +19,9 @@ std::string serialize_part_tree(const Part& root);
 
 // Decodes what serialize_part_tree() wrote. nullopt for anything else (wrong magic or
 // version, truncation, trailing bytes, lengths past the end, nesting or part counts past
-// the parser's limits); `error`, if given, says what and where. Never reads out of range.
+// the parser's limits, ranges the parser cannot produce: a body not right after its
+// header, a child outside its parent's body or before its previous sibling); `error`, if
+// given, says what and where. Never reads out of range.
 std::optional<Part> deserialize_part_tree(std::string_view bytes, std::string* error = nullptr);
 
 }  // namespace mailroom::message
