@@ -76,3 +76,23 @@ TEST_CASE("deserialize_part_tree: absurd counts and depths are refused without a
     CHECK_FALSE(deserialize_part_tree(deep, &error).has_value());
     CHECK_FALSE(error.empty());
 }
+
+TEST_CASE("deserialize_part_tree: ranges the parser cannot produce are refused")
+{
+    Part root = parse_message(sample);
+    struct Row { const char* why; void (*damage)(Part&); };
+    const Row rows[] = {
+        {"inconsistent part ranges", [](Part& p) { p.body_offset += 1; }},
+        {"inconsistent part ranges", [](Part& p) { p.body_size = UINT64_MAX; }},
+        {"child part outside its parent", [](Part& p) { p.children[1].header_offset = 0; p.children[1].body_offset = p.children[1].header_size; }},
+        {"child part outside its parent", [](Part& p) { p.children[0].body_size += 100000; }},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.why);
+        Part damaged = root;
+        r.damage(damaged);
+        std::string error;
+        CHECK_FALSE(deserialize_part_tree(serialize_part_tree(damaged), &error).has_value());
+        CHECK(error.find(r.why) != std::string::npos);
+    }
+}
