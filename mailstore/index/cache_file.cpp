@@ -1,0 +1,186 @@
+// mailstore/index/cache_file.cpp - the append-only parsed-data cache (see cache_file.hpp).
+#include "mailstore/index/cache_file.hpp"
+
+#include "mailstore/index/binary_io.hpp"
+#include "mailstore/safe_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace mailroom::mailstore::index {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint32_t cache_magic = 0x4143524d;   // "MRCA"
+constexpr std::uint64_t cache_header_size = 16;
+constexpr std::uint32_t max_bundle = 16u << 20;
+
+std::string header(std::uint64_t id)
+{
+    std::string out;
+    ByteWriter w(out);
+    w.u32(cache_magic);
+    w.u32(1);
+    w.u64(id);
+    return out;
+}
+
+std::string frame(Uid uid, const CacheFields& fields)
+{
+    std::string payload;
+    ByteWriter pw(payload);
+    pw.u32(uid);
+    for (const auto& [name, value] : fields) {
+        pw.short_string(name);
+        pw.long_string(value);
+    }
+    std::string out;
+    ByteWriter w(out);
+    w.u32(static_cast<std::uint32_t>(payload.size()));
+    w.u32(crc32(payload));
+    out += payload;
+    return out;
+}
+
+Result<void> create_empty(const fs::path& path, std::uint64_t id)
+{
+    const fs::path temp = path.string() + ".tmp." + std::to_string(::getpid());
+    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd)
+        return errno_error(errno, "cannot create", temp.string());
+    if (auto wrote = write_all(fd.get(), header(id), temp.string()); !wrote)
+        return wrote;
+    if (::rename(temp.c_str(), path.c_str()) != 0)
+        return errno_error(errno, "cannot rename into place", path.string());
+    return {};
+}
+
+}  // namespace
+
+CacheFile::CacheFile(CacheFile&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) { other.fd_ = -1; }
+
+CacheFile& CacheFile::operator=(CacheFile&& other) noexcept
+{
+    if (this != &other) {
+        if (fd_ >= 0)
+            ::close(fd_);
+        path_ = std::move(other.path_);
+        fd_ = other.fd_;
+        other.fd_ = -1;
+    }
+    return *this;
+}
+
+CacheFile::~CacheFile()
+{
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+Result<CacheFile> CacheFile::open(const fs::path& path, std::uint64_t id)
+{
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        CacheFile cache;
+        cache.path_ = path;
+        cache.fd_ = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+        char head[cache_header_size];
+        if (cache.fd_ >= 0 && ::pread(cache.fd_, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head) &&
+            std::string_view(head, sizeof head) == header(id))
+            return cache;
+        if (cache.fd_ < 0 && errno != ENOENT)
+            return errno_error(errno, "cannot open", path.string());
+        if (auto made = create_empty(path, id); !made)
+            return made.error();
+    }
+    return Error{make_error_code(Errc::corrupt), "cannot set up cache " + path.string()};
+}
+
+Result<std::vector<std::uint64_t>> CacheFile::append(const std::vector<std::pair<Uid, CacheFields>>& bundles)
+{
+    std::string data;
+    std::vector<std::uint64_t> relative;
+    for (const auto& [uid, fields] : bundles) {
+        relative.push_back(data.size());
+        data += frame(uid, fields);
+    }
+    if (auto wrote = write_all(fd_, data, path_.string()); !wrote)
+        return wrote.error();
+    // O_APPEND: the file position is now just past our data, wherever it landed.
+    const off_t end = ::lseek(fd_, 0, SEEK_CUR);
+    if (end < 0)
+        return errno_error(errno, "cannot seek", path_.string());
+    const std::uint64_t start = static_cast<std::uint64_t>(end) - data.size();
+    for (auto& offset : relative)
+        offset += start;
+    return relative;
+}
+
+std::optional<CacheFields> CacheFile::read(std::uint64_t offset, Uid uid) const
+{
+    if (offset < cache_header_size)
+        return std::nullopt;
+    char head[8];
+    if (::pread(fd_, head, sizeof head, static_cast<off_t>(offset)) != static_cast<ssize_t>(sizeof head))
+        return std::nullopt;
+    ByteReader frame_in(std::string_view(head, sizeof head));
+    const auto length = *frame_in.u32();
+    const auto crc = *frame_in.u32();
+    if (length > max_bundle || length < 4)
+        return std::nullopt;
+    std::string payload(length, '\0');
+    if (::pread(fd_, payload.data(), length, static_cast<off_t>(offset + 8)) != static_cast<ssize_t>(length) ||
+        crc32(payload) != crc)
+        return std::nullopt;
+    ByteReader in(payload);
+    if (in.u32() != uid)
+        return std::nullopt;
+    CacheFields fields;
+    while (!in.at_end()) {
+        const auto name = in.short_string();
+        const auto value = in.long_string();
+        if (in.failed())
+            return std::nullopt;
+        fields.emplace_back(std::string(*name), std::string(*value));
+    }
+    return fields;
+}
+
+std::uint64_t CacheFile::size() const
+{
+    struct stat st {};
+    return ::fstat(fd_, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+}
+
+Result<void> rewrite_cache(const fs::path& path, std::uint64_t new_id, const CacheFile& old,
+                           std::vector<std::pair<Uid, std::uint64_t>>& offsets)
+{
+    std::string data = header(new_id);
+    for (auto& [uid, offset] : offsets) {
+        const auto fields = old.read(offset, uid);
+        if (!fields) {
+            offset = 0;
+            continue;
+        }
+        offset = data.size();
+        data += frame(uid, *fields);
+    }
+    const fs::path temp = path.string() + ".tmp." + std::to_string(::getpid());
+    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd)
+        return errno_error(errno, "cannot create", temp.string());
+    if (auto wrote = write_all(fd.get(), data, temp.string()); !wrote) {
+        ::unlink(temp.c_str());
+        return wrote;
+    }
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+        ::unlink(temp.c_str());
+        return errno_error(errno, "cannot rename into place", path.string());
+    }
+    return {};
+}
+
+}  // namespace mailroom::mailstore::index
