@@ -4,6 +4,7 @@
 // writers; programs run through core::run_command by default; the dry run records instead.
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,8 @@ struct SaveRequest {
                                  // writes it as is); maildir: never has one.
     std::string envelope_sender;
     bool is_default = false;     // the final delivery to $DEFAULT (or $ORGMAIL as last resort)
+    bool raw = false;            // the r flag: procmail writes an mbox message without quoting
+                                 // "From " lines (mailroom's mbox writer always quotes them)
     unsigned umask = 077;
 };
 
@@ -38,6 +41,8 @@ struct SaveResult {
     bool ok = false;
     std::string stored_path;     // the file written (maildir/MH/directory) or the mbox; LASTFOLDER
     std::string error;           // why it failed: "cannot open /x: Permission denied"
+    std::uint64_t bytes_written = 0;  // bytes the folder grew by (">From " quoting included), for
+                                      // the LOGABSTRACT line; 0: the message size is shown
 };
 
 struct ProgramRequest {

@@ -198,7 +198,7 @@ bool Interpreter::save_folder(const RecipeContext& rc, const std::vector<std::st
         error("Lock failure on \"" + *lock + "\"", rc.line);
         lock.reset();
     }
-    SaveRequest req{path, name, kind, payload, input_->envelope_sender, is_default, umask_};
+    SaveRequest req{path, name, kind, payload, input_->envelope_sender, is_default, !is_default && r->flags.raw, umask_};
     const SaveResult res = sink_->save(req);
     if (lock)
         sink_->release_lock(*lock);
@@ -229,7 +229,7 @@ bool Interpreter::save_folder(const RecipeContext& rc, const std::vector<std::st
             last += " " + m.stored_path;
     }
     vars_["LASTFOLDER"] = last;
-    last_dump_ = static_cast<long>(payload.size());
+    last_dump_ = static_cast<long>(res.bytes_written ? res.bytes_written : payload.size());
     record(DeliveryRecord::Kind::folder, name, rc, kind, res.stored_path, is_default);
     if (!is_default && r->flags.copy && get("LOGABSTRACT") == "all")
         log_abstract(last);

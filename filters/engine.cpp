@@ -137,7 +137,7 @@ FilterOutcome Engine::run(const FilterInput& input, ActionSink& sink)
             const MailMessage message(input.message, input.envelope_sender, std::time(nullptr));
             const std::string payload = recipe_payload(message, true, true, false, false);
             const SaveResult res = fallback.empty() ? SaveResult{} :
-                sink.save({fallback, fallback, FolderKind::mbox, payload, input.envelope_sender, true, 077});
+                sink.save({fallback, fallback, FolderKind::mbox, payload, input.envelope_sender, true, false, 077});
             out.delivered = out.to_default = res.ok;
             out.exit_code = res.ok ? 0 : ex_cantcreat;
         }
