@@ -44,7 +44,9 @@ ProgramResult ActionSink::run_program(const ProgramRequest& request)
     out.exit_status = r.exit_status;
     out.output = r.stdout_data;
     out.stdin_fully_written = r.stdin_fully_written;
-    out.error = r.spawn_error ? r.spawn_error.message() : r.stderr_data;
+    out.diagnostics = r.stderr_data;
+    if (r.spawn_error)
+        out.error = r.spawn_error.message();
     if (r.timed_out)
         out.error = "Timeout, terminating \"" + request.display + "\"";
     return out;

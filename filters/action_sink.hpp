@@ -48,8 +48,9 @@ struct SaveResult {
 struct ProgramRequest {
     enum class Purpose { pipe, filter, capture, condition, backquote, forward, trap };
     Purpose purpose = Purpose::pipe;
-    std::vector<std::string> argv;     // the complete command line: [$SHELL, $SHELLFLAGS, text] or
-                                       // ["/bin/sh", "-c", "exec 'prog' 'arg'..."] (PATH search)
+    std::vector<std::string> argv;     // the complete command line: [$SHELL, $SHELLFLAGS, text], or
+                                       // the words with argv[0] found on $PATH, or
+                                       // ["/bin/sh", words...] when it was not found (as procmail)
     std::string display;               // the command as written, for logs and the dry run
     std::vector<std::string> env;      // the complete environment, NAME=value
     std::string working_directory;     // $MAILDIR as reached by chdir
@@ -63,7 +64,8 @@ struct ProgramResult {
     bool ran = false;                  // false: could not be started (or the dry run skipped it)
     int exit_status = -1;              // -1 when killed by a signal or not run
     std::string output;                // stdout when capture_output
-    std::string error;                 // spawn error or stderr excerpt
+    std::string error;                 // why it could not run, or that it timed out
+    std::string diagnostics;           // its stderr (procmail appends it to LOGFILE)
     bool stdin_fully_written = true;
 };
 

@@ -3,6 +3,7 @@
 // through $SENDMAIL $SENDMAILFLAGS, and `| program` with f/w/W/i/h/b/r and VAR=| capture.
 // Programs run through $SHELL when the line holds one of $SHELLMETAS, as procmail does.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -11,19 +12,6 @@
 namespace mailroom::filters {
 
 namespace {
-std::string shell_quote(const std::string& word)
-{
-    std::string q = "'";
-    for (char c : word) {
-        if (c == '\'')
-            q += "'\\''";
-        else
-            q.push_back(c);
-    }
-    q.push_back('\'');
-    return q;
-}
-
 std::vector<std::string> split_blanks(const std::string& s)
 {
     std::vector<std::string> out;
@@ -46,7 +34,45 @@ bool is_directory(const std::string& path)
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
+
+bool is_executable_file(const std::string& path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
 }  // namespace
+
+// procmail execvp()s a program line without shell metacharacters itself, and when that fails
+// hands the same words to /bin/sh (which then tries to read the first word as a script).
+std::vector<std::string> Interpreter::direct_argv(std::vector<std::string> words) const
+{
+    std::string found;
+    if (words[0].find('/') != std::string::npos) {
+        const std::string path = resolve(words[0]);
+        if (is_executable_file(path))
+            found = path;
+    } else {
+        const std::string path = get("PATH");
+        for (std::size_t start = 0; start <= path.size();) {
+            const std::size_t colon = path.find(':', start);
+            std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+            const std::string candidate = resolve((dir.empty() ? "." : dir) + "/" + words[0]);
+            if (is_executable_file(candidate)) {
+                found = candidate;
+                break;
+            }
+            if (colon == std::string::npos)
+                break;
+            start = colon + 1;
+        }
+    }
+    if (found.empty()) {
+        words.insert(words.begin(), "/bin/sh");
+        return words;
+    }
+    words[0] = found;
+    return words;
+}
 
 std::vector<std::string> Interpreter::environment() const
 {
@@ -74,10 +100,7 @@ ProgramRequest Interpreter::program_request(ProgramRequest::Purpose purpose, con
         if (!words.empty() && words[0] == "test") {
             req.argv = {shell, flags, text};
         } else if (!words.empty()) {
-            std::string command = "exec";  // procmail execvp()s the words itself: keep the PATH search
-            for (const std::string& w : words)
-                command += " " + shell_quote(w);
-            req.argv = {"/bin/sh", "-c", command};
+            req.argv = direct_argv(words);
         }
     }
     req.env = environment();
@@ -88,13 +111,20 @@ ProgramRequest Interpreter::program_request(ProgramRequest::Purpose purpose, con
     return req;
 }
 
+ProgramResult Interpreter::run_program(const ProgramRequest& req, bool forward)
+{
+    ProgramResult res = forward ? sink_->forward(req) : sink_->run_program(req);
+    log_text(res.diagnostics);  // a program's stderr goes to LOGFILE, as with procmail
+    return res;
+}
+
 std::string Interpreter::backquote(std::string_view command)
 {
     ProgramRequest req = program_request(ProgramRequest::Purpose::backquote, std::string(command));
     const std::string input = recipe_payload(*message_, true, true, false, false);
     req.input = input;
     req.capture_output = true;
-    const ProgramResult res = sink_->run_program(req);
+    const ProgramResult res = run_program(req);
     last_exit_ = res.ran ? res.exit_status : 127;
     std::string out = res.output;
     while (!out.empty() && out.back() == '\n')
@@ -261,7 +291,7 @@ bool Interpreter::run_pipe(const RecipeContext& rc)
     }
     if (r.flags.copy && (capture || r.flags.filter))
         error("Extraneous copy-flag ignored", rc.line);
-    const ProgramResult res = sink_->run_program(req);
+    const ProgramResult res = run_program(req);
     if (lock)
         sink_->release_lock(*lock);
     last_exit_ = res.ran ? res.exit_status : 127;
@@ -319,7 +349,7 @@ bool Interpreter::run_forward(const RecipeContext& rc)
     req.run_as = input_->run_as;
     const std::string payload = recipe_payload(*message_, r.flags.pass_header, r.flags.pass_body, r.flags.raw, true);
     req.input = payload;
-    const ProgramResult res = sink_->forward(req);
+    const ProgramResult res = run_program(req, true);
     const bool wait = r.flags.wait || r.flags.wait_quiet;
     const bool ok = res.ran && (!wait || res.exit_status == 0) &&
                     (res.stdin_fully_written || r.flags.ignore_write_errors);

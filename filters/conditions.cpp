@@ -242,7 +242,7 @@ bool Interpreter::program_condition(const std::string& text, SearchArea area, bo
     if (!(input.size() >= 2 && input.ends_with("\n\n")))
         input.push_back('\n');
     req.input = input;
-    const ProgramResult res = sink_->run_program(req);
+    const ProgramResult res = run_program(req);
     if (!res.ran)
         error("Failed to execute \"" + text + "\"" + (res.error.empty() ? "" : ": " + res.error));
     const int code = res.ran ? res.exit_status : 127;

@@ -56,7 +56,7 @@ bool Interpreter::finish(bool delivered)
         const std::string input = recipe_payload(*message_, true, true, false, false);
         req.input = input;
         req.capture_output = true;
-        const ProgramResult res = sink_->run_program(req);
+        const ProgramResult res = run_program(req);
         log_text(res.output);
         if (get("EXITCODE").empty() && res.ran)
             exit_code = res.exit_status;

@@ -82,7 +82,9 @@ private:
     bool run_pipe(const RecipeContext& rc);
     bool run_forward(const RecipeContext& rc);
     ProgramRequest program_request(ProgramRequest::Purpose purpose, const std::string& text);
+    ProgramResult run_program(const ProgramRequest& req, bool forward = false);
     std::vector<std::string> environment() const;
+    std::vector<std::string> direct_argv(std::vector<std::string> words) const;
     std::optional<std::string> local_lockfile(const RecipeContext& rc, const std::string& target, bool is_program);
     void record(DeliveryRecord::Kind kind, const std::string& destination, const RecipeContext& rc,
                 FolderKind fkind, const std::string& stored, bool is_default);

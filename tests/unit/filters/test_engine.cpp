@@ -183,9 +183,21 @@ TEST_CASE("programs run through $SHELL only when SHELLMETAS appear")
     Run run;
     run_rc(run, home, ":0 c\n| prog \"a b\" $LOGNAME\n:0\n| prog > out\n");
     REQUIRE(run.sink.programs.size() == 2);
-    CHECK(run.sink.programs[0].argv == std::vector<std::string>{"/bin/sh", "-c", "exec 'prog' 'a b' 'mruser'"});
+    // not on $PATH: procmail then hands the words to /bin/sh, which reads "prog" as a script
+    CHECK(run.sink.programs[0].argv == std::vector<std::string>{"/bin/sh", "prog", "a b", "mruser"});
     CHECK(run.sink.programs[1].argv == std::vector<std::string>{"/bin/sh", "-c", " prog > out"});
     CHECK(run.sink.inputs[0].starts_with("From alice@example.org "));  // programs get the From_ line
+}
+
+TEST_CASE("a program without shell metacharacters is looked up on $PATH")
+{
+    TempHome home;
+    Run run;
+    run_rc(run, home, "PATH=/usr/bin:/bin\n:0\n| cat -u\n");
+    REQUIRE(run.sink.programs.size() == 1);
+    const std::string cat = run.sink.programs[0].argv[0];
+    CHECK((cat == "/usr/bin/cat" || cat == "/bin/cat"));
+    CHECK(run.sink.programs[0].argv[1] == "-u");
 }
 
 TEST_CASE("HOST mismatch, DELIVERED and EXITCODE")
