@@ -304,6 +304,8 @@ bool Interpreter::run_pipe(const RecipeContext& rc)
     if (input_->trace)
         input_->trace->action(rc.line, (capture ? r.capture_variable + "=| " : "| ") + r.action_text, ok);
     if (capture) {
+        if (!ok)
+            return false;  // like procmail, a failed capture leaves the variable as it was
         std::string out = res.output;
         if (!out.empty() && out.back() == '\n')
             out.pop_back();  // procmailrc(5) BUGS: exactly one trailing newline is stripped

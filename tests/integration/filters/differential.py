@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 FROM_LINE = re.compile(rb"^(>*From \S*) +\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$", re.M)
 FOLDER_LINE = re.compile(rb"^  Folder: (.*?)\s+(\d+)$", re.M)
@@ -84,6 +85,18 @@ def snapshot(home, skeleton_files):
     return {k: sorted(v) for k, v in files.items()}
 
 
+def wait_for_group(pgid, limit=10.0):
+    """procmail does not wait for a program started without w: let its children finish
+    (they stay in the process group of the session started for the run) before looking."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.005)
+
+
 def run_one(tool, exe, rc, message, args, corpus, skeleton, preload=None):
     home = tempfile.mkdtemp(prefix="mrdiff-")
     try:
@@ -106,8 +119,11 @@ def run_one(tool, exe, rc, message, args, corpus, skeleton, preload=None):
         env = {"PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": home}
         if preload and tool == "procmail":
             env["LD_PRELOAD"] = preload
-        proc = subprocess.run(cmd, input=data, cwd=home, env=env, capture_output=True, timeout=60)
-        return proc.returncode, snapshot(home, skeleton), proc.stderr.decode("latin-1", "replace")
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                cwd=home, env=env, start_new_session=True)
+        _out, err = proc.communicate(data, timeout=60)
+        wait_for_group(proc.pid)
+        return proc.returncode, snapshot(home, skeleton), err.decode("latin-1", "replace")
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
