@@ -161,6 +161,7 @@ TEST_CASE("adversarial input never throws")
         CAPTURE(r);
         CHECK_NOTHROW(parse_rc(r, "t"));
     }
-    const std::string with_nul("A=1\0B\n:0\n* x\0y\nf\n", 20);
+    const char raw[] = "A=1\0B\n:0\n* x\0y\nf\n";
+    const std::string with_nul(raw, sizeof raw - 1);
     CHECK_NOTHROW(parse_rc(with_nul, "t"));
 }
