@@ -35,6 +35,8 @@ public:
             return "message too big";
         case Errc::unsafe_path:
             return "unsafe mailbox path";
+        case Errc::has_children:
+            return "mailbox has children";
         }
         return "unknown mailstore error";
     }

@@ -21,6 +21,7 @@ enum class Errc {
     invalid_name,    // mailbox name not allowed             IMAP [CANNOT]
     too_big,         // message larger than allowed          IMAP [TOOBIG], LMTP 5.3.4
     unsafe_path,     // symlink, hard link, wrong owner, world-writable dir: refused (local(8) rules)
+    has_children,    // a mailbox with children cannot be deleted     IMAP [CANNOT]
 };
 
 const std::error_category& store_category() noexcept;

@@ -34,8 +34,14 @@ Result<std::unique_ptr<MailboxIndex>> MailboxIndex::open(const fs::path& dir, st
     index->dir_ = dir;
     index->paths_ = std::make_unique<IndexPaths>(dir);
     index->lock_timeout_ = lock_timeout;
-    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-        return errno_error(errno, "cannot create index directory", dir.string());
+    // Index directories are private to the mailbox owner: 0700 all the way down.
+    for (auto it = dir.begin(); it != dir.end(); ++it) {
+        fs::path partial;
+        for (auto jt = dir.begin(); jt != std::next(it); ++jt)
+            partial /= *jt;
+        if (!partial.empty() && ::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST)
+            return errno_error(errno, "cannot create index directory", partial.string());
+    }
     index->lock_fd_ = ::open(index->paths_->lock.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (index->lock_fd_ < 0)
         return errno_error(errno, "cannot open", index->paths_->lock.string());

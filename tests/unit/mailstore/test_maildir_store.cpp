@@ -1,0 +1,331 @@
+// tests/unit/mailstore/test_maildir_store.cpp - the store API over Maildir: append, flags in
+// file names, keywords in dovecot-keywords, other programs' changes, \Recent, expunge, copy,
+// move, cache, folders and rebuilt indexes (mailstore/*, mailstore/maildir).
+#include "mailstore/folder_delivery.hpp"
+#include "store_fixture.hpp"
+
+#include <dirent.h>
+
+#include <atomic>
+
+using namespace mailroom::mailstore;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> files_in(const fs::path& dir)
+{
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir))
+        names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+const char* const message_a = "From: a@example.com\r\nSubject: one\r\n\r\nbody one\r\n";
+const char* const message_b = "From: b@example.com\r\nSubject: two\r\n\r\nbody two\r\n";
+
+}  // namespace
+
+TEST_CASE("appended messages get ascending UIDs, LF line ends and sizes in the file name")
+{
+    StoreFixture f;
+    CHECK(f.append("INBOX", message_a) == 1);
+    CHECK(f.append("inbox", message_b, flag_seen) == 2);
+    auto view = f.open("INBOX");
+    REQUIRE(view->messages().size() == 2);
+    const auto& first = view->messages()[0];
+    CHECK(content_of(*view, 1) == "From: a@example.com\nSubject: one\n\nbody one\n");
+    CHECK(first.size == 43);
+    CHECK(first.virtual_size == std::string_view(message_a).size());
+    CHECK(first.internal_date == 1700000000);
+    CHECK(view->messages()[1].flags == flag_seen);
+    const auto names = files_in(f.location.inbox / "cur");
+    REQUIRE(names.size() == 2);
+    CHECK(names[0].find(",S=43,W=" + std::to_string(std::string_view(message_a).size()) + ":2,") != std::string::npos);
+    CHECK(names[1].ends_with(":2,S"));
+    CHECK(files_in(f.location.inbox / "tmp").empty());
+    CHECK(view->uid_next() == 3);
+}
+
+TEST_CASE("flags and keywords go into the file names; other views see the change at sync")
+{
+    StoreFixture f;
+    f.append("INBOX", message_a);
+    auto first = f.open("INBOX");
+    auto second = f.open("INBOX");
+    const Uid uid = 1;
+    FlagChange change{FlagChange::Mode::add, flag_flagged | flag_answered, {"$Forwarded", "Work"}};
+    auto result = first->update_flags(std::span(&uid, 1), change);
+    REQUIRE(result);
+    CHECK(result->changed == std::vector<Uid>{1});
+    CHECK(first->messages()[0].flags == (flag_flagged | flag_answered));
+    CHECK(first->keyword_names() == std::vector<std::string>{"$Forwarded", "Work"});
+    CHECK(files_in(f.location.inbox / "cur")[0].ends_with(":2,FRab"));
+    CHECK(read_file(f.location.inbox / "dovecot-keywords") == "0 $Forwarded\n1 Work\n");
+    CHECK(second->messages()[0].flags == 0);   // not until it syncs
+    auto changes = second->sync();
+    REQUIRE(changes);
+    CHECK(changes->flags_changed == std::vector<Uid>{1});
+    CHECK(changes->keywords_changed);
+    CHECK(second->messages()[0].keywords == 3);
+    CHECK(second->messages()[0].modseq == first->messages()[0].modseq);
+
+    change = {FlagChange::Mode::remove, flag_answered, {"work"}};   // keywords match case-insensitively
+    REQUIRE(first->update_flags(std::span(&uid, 1), change));
+    CHECK(files_in(f.location.inbox / "cur")[0].ends_with(":2,Fa"));
+    change = {FlagChange::Mode::replace, flag_seen, {}};
+    REQUIRE(first->update_flags(std::span(&uid, 1), change));
+    CHECK(files_in(f.location.inbox / "cur")[0].ends_with(":2,S"));
+}
+
+TEST_CASE("CONDSTORE: UNCHANGEDSINCE refuses messages changed since")
+{
+    StoreFixture f;
+    f.append("INBOX", message_a);
+    f.append("INBOX", message_b);
+    auto view = f.open("INBOX");
+    const ModSeq before = view->messages()[1].modseq;
+    const Uid second = 2;
+    REQUIRE(view->update_flags(std::span(&second, 1), {FlagChange::Mode::add, flag_seen, {}}));
+    const Uid both[] = {1, 2};
+    auto result = view->update_flags(both, {FlagChange::Mode::add, flag_flagged, {}}, before);
+    REQUIRE(result);
+    CHECK(result->conflicted == std::vector<Uid>{2});
+    CHECK(result->changed == std::vector<Uid>{1});
+}
+
+TEST_CASE("other programs' deliveries, renames and deletions are picked up without renumbering")
+{
+    StoreFixture f;
+    f.append("INBOX", message_a);
+    f.append("INBOX", message_b);
+    auto view = f.open("INBOX");
+    REQUIRE(deliver_to_maildir(f.location.inbox, "Subject: procmail\n\nhi\n", {}));
+    auto changes = view->sync();
+    REQUIRE(changes);
+    CHECK(changes->added == std::vector<Uid>{3});
+    CHECK(changes->recent == std::vector<Uid>{3});
+    CHECK(view->is_recent(3));
+    CHECK(files_in(f.location.inbox / "new").empty());   // a read-write view moves new/ to cur/
+    CHECK(content_of(*view, 3) == "Subject: procmail\n\nhi\n");
+
+    // mutt marks message 1 read and deletes message 2 behind our back.
+    auto names = files_in(f.location.inbox / "cur");
+    fs::rename(f.location.inbox / "cur" / names[0], f.location.inbox / "cur" / (names[0].substr(0, names[0].find(':')) + ":2,S"));
+    fs::remove(f.location.inbox / "cur" / names[1]);
+    changes = view->sync();
+    REQUIRE(changes);
+    CHECK(changes->expunged == std::vector<Uid>{2});
+    CHECK(changes->flags_changed == std::vector<Uid>{1});
+    CHECK(view->find(1)->flags == flag_seen);
+    CHECK(uids_of(*view) == std::vector<Uid>{1, 3});
+}
+
+TEST_CASE("\\Recent goes to exactly one read-write session; read-only ones never claim it")
+{
+    StoreFixture f;
+    f.append("INBOX", message_a);
+    auto examine = f.open("INBOX", true);
+    CHECK_FALSE(examine->is_recent(1));
+    auto select = f.open("INBOX");
+    CHECK(select->is_recent(1));
+    auto second = f.open("INBOX");
+    CHECK_FALSE(second->is_recent(1));
+    REQUIRE(deliver_to_maildir(f.location.inbox, "Subject: new\n\nx\n", {}));
+    REQUIRE(second->sync());
+    REQUIRE(select->sync());
+    CHECK(second->is_recent(2));
+    CHECK_FALSE(select->is_recent(2));
+    CHECK(f.store->status("INBOX")->recent == 0);
+}
+
+TEST_CASE("expunge removes \\Deleted messages and their files; UIDs are not reused")
+{
+    StoreFixture f;
+    f.append("INBOX", message_a, flag_deleted);
+    f.append("INBOX", message_b);
+    f.append("INBOX", message_a, flag_deleted);
+    auto view = f.open("INBOX");
+    auto other = f.open("INBOX");
+    const Uid only = 3;
+    auto expunged = view->expunge(std::span(&only, 1));
+    REQUIRE(expunged);
+    CHECK(*expunged == std::vector<Uid>{3});
+    expunged = view->expunge();
+    REQUIRE(expunged);
+    CHECK(*expunged == std::vector<Uid>{1});
+    CHECK(uids_of(*view) == std::vector<Uid>{2});
+    CHECK(files_in(f.location.inbox / "cur").size() == 1);
+    auto changes = other->sync();
+    CHECK(changes->expunged == std::vector<Uid>{1, 3});
+    CHECK(f.append("INBOX", message_a) == 4);
+    const auto status = f.store->status("INBOX");
+    REQUIRE(status);
+    CHECK(status->messages == 2);
+    CHECK(status->uid_next == 5);
+    CHECK(status->unseen == 2);
+}
+
+TEST_CASE("copy links files and keeps flags and keywords; move also removes the originals")
+{
+    StoreFixture f;
+    REQUIRE(f.store->create("Archive"));
+    REQUIRE(f.store->create("Lists/boost"));
+    f.append("INBOX", message_a, flag_seen, {"Work"});
+    f.append("INBOX", message_b, flag_flagged);
+    auto inbox = f.open("INBOX");
+    const Uid both[] = {2, 1};
+    auto copied = f.store->copy(*inbox, both, "Archive", false);
+    REQUIRE(copied);
+    CHECK(copied->source_uids == std::vector<Uid>{1, 2});
+    CHECK(copied->target_uids == std::vector<Uid>{1, 2});
+    auto archive = f.open("Archive");
+    CHECK(archive->messages()[0].flags == flag_seen);
+    CHECK(archive->keyword_names() == std::vector<std::string>{"Work"});
+    CHECK(content_of(*archive, 2) == content_of(*inbox, 2));
+    const Uid one = 1;
+    auto moved = f.store->copy(*inbox, std::span(&one, 1), "Lists/boost", true);
+    REQUIRE(moved);
+    CHECK(uids_of(*inbox) == std::vector<Uid>{2});
+    CHECK(uids_of(*f.open("Lists/boost")) == std::vector<Uid>{1});
+    auto missing = f.store->copy(*inbox, std::span(&one, 1), "Nowhere", false);
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().is(Errc::not_found));
+}
+
+TEST_CASE("folders: create, list with parents and special use, subscribe, rename with children, delete")
+{
+    StoreOptions options;
+    options.auto_create = {"Sent", "Trash"};
+    StoreFixture f(MailFormat::maildir, options);
+    REQUIRE(f.store->create("Lists/boost/dev"));
+    REQUIRE(f.store->create("Work"));
+    CHECK(f.store->create("Work").error().is(Errc::already_exists));
+    CHECK(f.store->create("INBOX").error().is(Errc::already_exists));
+    CHECK(f.store->create("a.b").error().is(Errc::invalid_name));
+    CHECK(f.store->create("../escape").error().is(Errc::invalid_name));
+    auto listed = f.store->list();
+    REQUIRE(listed);
+    std::vector<std::string> names;
+    for (const auto& e : *listed)
+        names.push_back(e.name + (e.selectable ? "" : "!") + (e.has_children ? "+" : "") + (e.subscribed ? "*" : "") +
+                        e.special_use);
+    CHECK(names == std::vector<std::string>{"INBOX", "Lists!+", "Lists/boost!+", "Lists/boost/dev", "Sent*\\Sent",
+                                            "Trash*\\Trash", "Work"});
+    CHECK(fs::exists(f.location.inbox / ".Lists.boost.dev" / "maildirfolder"));
+
+    f.append("Work", message_a);
+    REQUIRE(f.store->rename("Lists", "Old/Lists"));
+    CHECK(fs::exists(f.location.inbox / ".Old.Lists.boost.dev"));
+    REQUIRE(f.store->rename("Work", "Done"));
+    CHECK(content_of(*f.open("Done"), 1).starts_with("From: a@"));
+    CHECK(f.store->remove("Old/Lists/boost").error().is(Errc::has_children));
+    REQUIRE(f.store->remove("Old/Lists/boost/dev"));
+    CHECK(f.store->remove("Old/Lists/boost").error().is(Errc::not_found));   // only ever a parent name
+    CHECK(f.store->remove("INBOX").error().is(Errc::no_permission));
+    REQUIRE(f.store->set_subscribed("Done", true));
+    REQUIRE(f.store->set_subscribed("Sent", false));
+    listed = f.store->list();
+    for (const auto& e : *listed) {
+        if (e.name == "Done")
+            CHECK(e.subscribed);
+        if (e.name == "Sent")
+            CHECK_FALSE(e.subscribed);
+    }
+    REQUIRE(f.store->create("Parent/Child"));
+    REQUIRE(f.store->create("Parent"));
+    CHECK(f.store->remove("Parent").error().is(Errc::has_children));
+}
+
+TEST_CASE("renaming INBOX moves its messages and leaves it empty")
+{
+    StoreFixture f;
+    f.append("INBOX", message_a);
+    f.append("INBOX", message_b);
+    REQUIRE(f.store->rename("INBOX", "Old Inbox"));
+    CHECK(f.open("INBOX")->messages().empty());
+    CHECK(uids_of(*f.open("Old Inbox")) == std::vector<Uid>{1, 2});
+}
+
+TEST_CASE("the cache is shared by views and kept on disk")
+{
+    StoreFixture f;
+    f.append("INBOX", message_a);
+    {
+        auto view = f.open("INBOX");
+        CHECK_FALSE(view->cached(1, "imap.envelope"));
+        view->cache(1, "imap.envelope", "(\"date\" \"one\")");
+        CHECK(f.open("INBOX")->cached(1, "imap.envelope") == "(\"date\" \"one\")");
+    }
+    f.reopen();
+    CHECK(f.open("INBOX")->cached(1, "imap.envelope") == "(\"date\" \"one\")");
+}
+
+TEST_CASE("a deleted index is rebuilt with the same UIDs, flags from the file names")
+{
+    StoreFixture f;
+    f.append("INBOX", message_a);
+    f.append("INBOX", message_b, flag_seen);
+    f.append("INBOX", message_a);
+    {
+        auto view = f.open("INBOX");
+        const Uid two = 2;
+        REQUIRE(view->update_flags(std::span(&two, 1), {FlagChange::Mode::add, flag_deleted, {}}));
+        REQUIRE(view->expunge());
+    }
+    auto before = uids_of(*f.open("INBOX"));
+    for (const char* name : {"mailroom.index", "mailroom.index.log", "mailroom.index.cache"})
+        fs::remove(f.location.inbox / name);
+    f.reopen();
+    auto view = f.open("INBOX");
+    CHECK(uids_of(*view) == before);
+    CHECK(f.append("INBOX", message_b) == 4);
+}
+
+TEST_CASE("virtual sizes of messages delivered without W= are computed once")
+{
+    StoreFixture f;
+    fs::create_directories(f.location.inbox / "new");
+    write_file(f.location.inbox / "new" / "1700000000.plain.host", "Subject: x\n\nline\nline\n");
+    auto view = f.open("INBOX");
+    CHECK(view->messages()[0].virtual_size == 0);
+    CHECK(view->virtual_size(1).value() == 22 + 4);
+    view.reset();
+    f.reopen();
+    CHECK(f.open("INBOX")->messages()[0].virtual_size == 26);
+}
+
+TEST_CASE("subscribers hear of changes; the POP3 claim is exclusive")
+{
+    StoreFixture f;
+    auto watcher = f.open("INBOX");
+    std::atomic<int> calls{0};
+    watcher->subscribe([&] { ++calls; });
+    f.append("INBOX", message_a);
+    CHECK(calls > 0);
+    auto claim = watcher->claim_exclusive();
+    REQUIRE(claim);
+    auto again = f.open("INBOX")->claim_exclusive();
+    REQUIRE_FALSE(again);
+    CHECK(again.error().is(Errc::in_use));
+    claim->reset();
+    CHECK(f.open("INBOX")->claim_exclusive());
+}
+
+TEST_CASE("appends over quota are refused with over_quota")
+{
+    StoreOptions options;
+    options.quota.storage_bytes = 100;
+    StoreFixture f(MailFormat::maildir, options);
+    f.append("INBOX", message_a);
+    AppendOptions append;
+    auto saver = f.store->begin_append("INBOX", append);
+    REQUIRE(saver);
+    REQUIRE((*saver)->write(std::string(200, 'x')));
+    auto result = (*saver)->commit();
+    REQUIRE_FALSE(result);
+    CHECK(result.error().is(Errc::over_quota));
+    saver->reset();
+    CHECK(files_in(f.location.inbox / "tmp").empty());
+}
