@@ -4,6 +4,10 @@
 #include "core/auth/mail_identity.hpp"
 #include "core/util/strings.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+
 namespace mailroom::mailstore {
 namespace {
 
@@ -159,6 +163,15 @@ Result<MailLocation> resolve_mail_location(const core::User& user, const core::C
     }
     if (location.inbox.filename().empty())
         location.inbox = location.inbox.parent_path();   // "Maildir/" names the directory
+    if (location.inbox_in_spool && location.inbox_format == MailFormat::mbox) {
+        // Like procmail (setgid mail) and Postfix local(8): the spool directory's group is
+        // needed to create the INBOX and its dotlock in /var/mail.
+        struct stat spool {};
+        if (::stat(location.inbox.parent_path().c_str(), &spool) == 0 && spool.st_gid != location.owner.gid &&
+            std::find(location.owner.groups.begin(), location.owner.groups.end(), spool.st_gid) ==
+                location.owner.groups.end())
+            location.owner.groups.push_back(spool.st_gid);
+    }
     if (location.folder_root.filename().empty())
         location.folder_root = location.folder_root.parent_path();
     if (location.index_root.empty()) {

@@ -3,6 +3,7 @@
 // the result, so no I/O thread stalls the other sessions (architecture.md "Concurrency").
 #pragma once
 #include "core/net/asio.hpp"
+#include "core/priv/fs_identity.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -25,6 +26,17 @@ public:
         co_return co_await asio::co_spawn(
             pool_.get_executor(), [fn = std::move(fn)]() mutable -> awaitable<Result> { co_return fn(); },
             use_awaitable);
+    }
+
+    // Runs fn() on a pool thread with the file-system identity of `who` (ScopedFsIdentity),
+    // so files it creates belong to that user and the kernel checks that user's rights.
+    template <class Fn>
+    auto run_as(const Credentials& who, Fn fn) -> awaitable<std::invoke_result_t<Fn&>>
+    {
+        co_return co_await run([who, fn = std::move(fn)]() mutable {
+            ScopedFsIdentity identity(who);
+            return fn();
+        });
     }
 
     void stop() { pool_.stop(); }
