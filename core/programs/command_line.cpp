@@ -2,6 +2,7 @@
 #include "core/programs/command_line.hpp"
 
 #include "core/config/core_parameters.hpp"
+#include "delivery/delivery_parameters.hpp"
 #include "mailstore/mailstore_parameters.hpp"
 
 #include <iostream>
@@ -10,7 +11,7 @@ namespace mailroom::programs {
 
 std::vector<core::ParameterTable> all_parameter_tables()
 {
-    return {core::core_parameters(), mailstore::mailstore_parameters()};
+    return {core::core_parameters(), mailstore::mailstore_parameters(), delivery::delivery_parameters()};
 }
 
 std::shared_ptr<const core::Config> load_config_or_report(const std::string& path, const char* program,

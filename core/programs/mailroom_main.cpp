@@ -1,7 +1,9 @@
 // core/programs/mailroom_main.cpp - the `mailroom` admin command: global options, then a
 // subcommand from the table below (config, pw, user, and those of the linked modules).
+#include "core/log/log.hpp"
 #include "core/programs/command_line.hpp"
 #include "core/programs/subcommands.hpp"
+#include "delivery/lda/lda_commands.hpp"
 
 #include <csignal>
 #include <cstring>
@@ -10,6 +12,22 @@
 namespace {
 
 using mailroom::programs::SubcommandArgs;
+
+// delivery's subcommands load the configuration only after checking their arguments.
+mailroom::delivery::lda::ConfigLoader config_loader(const SubcommandArgs& a, const char* program)
+{
+    return [&a, program] { return mailroom::programs::load_config_or_report(a.config_file, program, false); };
+}
+
+int deliver_command(const SubcommandArgs& a)
+{
+    return mailroom::delivery::lda::deliver_main(a.args, config_loader(a, "mailroom deliver"));
+}
+
+int newaliases_command(const SubcommandArgs& a)
+{
+    return mailroom::delivery::lda::newaliases_main(a.args, config_loader(a, "mailroom newaliases"));
+}
 
 struct Subcommand {
     const char* name;
@@ -21,13 +39,16 @@ constexpr Subcommand subcommands[] = {
     {"config", mailroom::programs::config_command, "print parameters: set ones, NAMEs' values, or -d defaults"},
     {"pw", mailroom::programs::pw_command, "hash a password for the users file (-s SCHEME, -l lists)"},
     {"user", mailroom::programs::user_command, "show how a user name resolves"},
+    {"mailbox", mailroom::programs::mailbox_command, "a user's mailboxes: list, status, save, fetch, flags, expunge..."},
+    {"deliver", deliver_command, "deliver a message from stdin (-f SENDER -a RCPT -d USER -m FOLDER)"},
+    {"newaliases", newaliases_command, "check aliases files and report problems by line"},
 };
 
 int usage()
 {
     std::cerr << "usage: mailroom [-c CONFIG_FILE] COMMAND [ARGS...]\n\ncommands:\n";
     for (const auto& command : subcommands)
-        std::cerr << "  " << command.name << std::string(10 - std::strlen(command.name), ' ') << command.summary
+        std::cerr << "  " << command.name << std::string(12 - std::strlen(command.name), ' ') << command.summary
                   << "\n";
     std::cerr << "\nCONFIG_FILE defaults to " << mailroom::programs::default_config_file << "\n";
     return 64;
@@ -38,6 +59,10 @@ int usage()
 int main(int argc, char** argv)
 {
     std::signal(SIGPIPE, SIG_IGN);
+    // An admin command reports on stderr; routine info lines would only be noise there.
+    mailroom::core::LogSettings quiet;
+    quiet.min_level = mailroom::core::LogLevel::warning;
+    mailroom::core::configure_logging(quiet);
     SubcommandArgs args{mailroom::programs::default_config_file, {}};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; ++i) {

@@ -1,17 +1,22 @@
 // core/programs/services.cpp - wiring of the protocol modules into mailroomd.
 #include "core/programs/services.hpp"
 
+#include "delivery/lmtp/lmtp_service.hpp"
+
 namespace mailroom::programs {
 
 const std::vector<std::string>& listen_parameters()
 {
-    static const std::vector<std::string> names{};
+    static const std::vector<std::string> names{"lmtp_listen"};
     return names;
 }
 
-std::vector<core::Service> configured_services(core::Runtime&)
+std::vector<core::Service> configured_services(core::Runtime& runtime)
 {
-    return {};
+    std::vector<core::Service> services;
+    if (auto lmtp = delivery::lmtp::lmtp_service(runtime))
+        services.push_back(std::move(*lmtp));
+    return services;
 }
 
 }  // namespace mailroom::programs

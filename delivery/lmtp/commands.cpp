@@ -1,0 +1,198 @@
+// delivery/lmtp/commands.cpp - the LMTP commands (RFC 2033 section 4; RFC 5321 section 4.1.1
+// and 4.1.4 for their order; RFC 1870 SIZE=, RFC 6152 BODY=, RFC 6531 SMTPUTF8, RFC 3030
+// BDAT). Replies carry RFC 3463 enhanced codes (RFC 2034).
+#include "delivery/lmtp/command_syntax.hpp"
+#include "delivery/lmtp/protocol.hpp"
+
+#include "core/util/strings.hpp"
+
+namespace mailroom::delivery::lmtp {
+
+Protocol::Event Protocol::command(std::string_view line)
+{
+    using Handler = Event (Protocol::*)(std::string_view);
+    struct Entry {
+        std::string_view verb;
+        Handler handler;
+    };
+    static constexpr Entry table[] = {
+        {"LHLO", &Protocol::cmd_lhlo}, {"MAIL", &Protocol::cmd_mail}, {"RCPT", &Protocol::cmd_rcpt},
+        {"DATA", &Protocol::cmd_data}, {"BDAT", &Protocol::cmd_bdat}, {"RSET", &Protocol::cmd_rset},
+        {"NOOP", &Protocol::cmd_noop}, {"QUIT", &Protocol::cmd_quit}, {"VRFY", &Protocol::cmd_vrfy},
+        {"HELO", &Protocol::cmd_helo}, {"EHLO", &Protocol::cmd_helo}, {"HELP", &Protocol::cmd_help},
+    };
+    const auto space = line.find(' ');
+    const std::string_view verb = line.substr(0, space);
+    const std::string_view argument = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    for (const auto& entry : table)
+        if (core::iequals(entry.verb, verb))
+            return (this->*entry.handler)(argument);
+    if (verb.empty())
+        return error("500", "5.5.2", "Error: bad syntax");
+    return error("500", "5.5.2", "Error: command not recognized");
+}
+
+Protocol::Event Protocol::cmd_lhlo(std::string_view argument)
+{
+    const std::string_view name = core::trim(argument);
+    if (name.empty())
+        return error("501", "5.5.4", "Syntax: LHLO hostname");
+    lhlo_name_ = std::string(name);
+    Event event = reset_transaction();   // RFC 5321 4.1.4: like RSET
+    const auto limit = settings_.message_size_limit;
+    output_ += "250-" + settings_.host_name + "\r\n" + "250-PIPELINING\r\n" + "250-ENHANCEDSTATUSCODES\r\n" +
+               "250-8BITMIME\r\n" + "250-SIZE" + (limit ? " " + std::to_string(limit) : std::string()) + "\r\n" +
+               "250-CHUNKING\r\n" + "250 SMTPUTF8\r\n";
+    return event;
+}
+
+Protocol::Event Protocol::cmd_mail(std::string_view argument)
+{
+    if (lhlo_name_.empty())
+        return error("503", "5.5.1", "Error: send LHLO first");
+    if (has_mail_)
+        return error("503", "5.5.1", "Error: nested MAIL command");
+    PathError why;
+    auto path = parse_path_argument(argument, "FROM", why);
+    if (!path)
+        return error(why.enhanced == "5.1.3" ? "553" : "501", why.enhanced, why.text);
+    std::uint64_t size = 0;
+    for (const auto& [keyword, value] : path->parameters) {
+        if (keyword == "SIZE") {
+            const auto parsed = core::parse_uint(value);
+            if (!parsed)
+                return error("501", "5.5.4", "Error: bad SIZE syntax");
+            size = *parsed;
+            if (settings_.message_size_limit != 0 && size > settings_.message_size_limit)
+                return error("552", "5.3.4", "Error: message size exceeds fixed limit");
+        } else if (keyword == "BODY") {
+            const std::string body = core::to_upper(value);
+            if (body != "7BIT" && body != "8BITMIME")
+                return error("501", "5.5.4", "Error: unsupported BODY value " + body);
+        } else if (keyword != "SMTPUTF8" || !value.empty()) {
+            return error("555", "5.5.4", "Error: unsupported MAIL parameter " + keyword);
+        }
+    }
+    has_mail_ = true;
+    sender_ = std::move(path->address);
+    declared_size_ = size;
+    reply("250", "2.1.0", "Ok");
+    return NeedMore{};
+}
+
+Protocol::Event Protocol::cmd_rcpt(std::string_view argument)
+{
+    if (!has_mail_)
+        return error("503", "5.5.1", "Error: need MAIL command");
+    if (message_started_)
+        return error("503", "5.5.1", "Error: RCPT after BDAT");
+    PathError why;
+    auto path = parse_path_argument(argument, "TO", why);
+    if (!path)
+        return error(why.enhanced == "5.1.3" ? "553" : "501", why.enhanced, why.text);
+    if (path->address.empty())
+        return error("553", "5.1.3", "Error: empty recipient address");
+    if (!path->parameters.empty())
+        return error("555", "5.5.4", "Error: unsupported RCPT parameter " + path->parameters.front().first);
+    if (recipients_.size() >= settings_.recipient_limit) {
+        reply("452", "4.5.3", "Error: too many recipients");
+        return NeedMore{};
+    }
+    pending_recipient_ = std::move(path->address);
+    phase_ = Phase::verifying;
+    return VerifyRecipient{pending_recipient_, declared_size_};
+}
+
+void Protocol::recipient_verified(const Status& status)
+{
+    if (phase_ != Phase::verifying)
+        return;
+    phase_ = Phase::command;
+    if (status.ok()) {
+        reply("250", "2.1.5", "<" + pending_recipient_ + "> " + one_line(status.text));
+        recipients_.push_back(std::move(pending_recipient_));
+    } else {
+        reply(std::to_string(status.reply), status.enhanced, "<" + pending_recipient_ + ">: " + one_line(status.text));
+    }
+    pending_recipient_.clear();
+}
+
+Protocol::Event Protocol::cmd_data(std::string_view argument)
+{
+    if (!core::trim(argument).empty())
+        return error("501", "5.5.4", "Syntax: DATA");
+    if (!has_mail_)
+        return error("503", "5.5.1", "Error: need MAIL command");
+    if (message_started_)
+        return error("503", "5.5.1", "Error: DATA after BDAT");
+    if (recipients_.empty())   // RFC 2033 4.2: no successful RCPT, DATA fails with 503
+        return error("503", "5.5.1", "Error: no valid recipients");
+    message_started_ = true;
+    phase_ = Phase::data;
+    output_ += "354 End data with <CR><LF>.<CR><LF>\r\n";
+    return NeedMore{};
+}
+
+Protocol::Event Protocol::cmd_bdat(std::string_view argument)
+{
+    const auto words = core::split_fields(core::trim(argument), ' ');
+    const auto size = words.empty() ? std::nullopt : core::parse_uint(words[0]);
+    const bool last = words.size() == 2 && core::iequals(words[1], "LAST");
+    if (!size || words.size() > 2 || (words.size() == 2 && !last))
+        return error("501", "5.5.4", "Syntax: BDAT count [LAST]");
+    chunk_size_ = *size;
+    chunk_remaining_ = *size;
+    chunk_last_ = last;
+    decoded_.clear();
+    // The chunk's bytes follow the command whatever the reply: read them even to refuse.
+    if (!has_mail_)
+        chunk_error_ = {503, "5.5.1", "Error: need MAIL command"};
+    else if (recipients_.empty())
+        chunk_error_ = {503, "5.5.1", "Error: no valid recipients"};
+    else
+        message_started_ = true;
+    phase_ = Phase::chunk;
+    if (chunk_remaining_ == 0)
+        return chunk_done();
+    return NeedMore{};
+}
+
+Protocol::Event Protocol::cmd_rset(std::string_view)
+{
+    Event event = reset_transaction();
+    reply("250", "2.0.0", "Ok");
+    return event;
+}
+
+Protocol::Event Protocol::cmd_noop(std::string_view)
+{
+    reply("250", "2.0.0", "Ok");
+    return NeedMore{};
+}
+
+Protocol::Event Protocol::cmd_quit(std::string_view)
+{
+    reply("221", "2.0.0", settings_.host_name + " closing connection");
+    phase_ = Phase::closed;
+    return Close{};
+}
+
+Protocol::Event Protocol::cmd_vrfy(std::string_view)
+{
+    // RFC 5321 3.5.3: 252 when the server will not say, but will accept mail for the name.
+    reply("252", "2.0.0", "Cannot VRFY user; try RCPT to attempt delivery");
+    return NeedMore{};
+}
+
+Protocol::Event Protocol::cmd_helo(std::string_view)
+{
+    return error("500", "5.5.1", "Error: this is an LMTP server, use LHLO (RFC 2033 section 4.1)");
+}
+
+Protocol::Event Protocol::cmd_help(std::string_view)
+{
+    reply("214", "2.0.0", "Commands: LHLO MAIL RCPT DATA BDAT RSET NOOP VRFY HELP QUIT");
+    return NeedMore{};
+}
+
+}  // namespace mailroom::delivery::lmtp

@@ -1,0 +1,19 @@
+// delivery/lmtp/session.hpp - one LMTP connection: moves bytes between core::Connection and
+// the Protocol state machine, spools the message, runs recipient checks and deliveries on
+// the blocking pool, and sends each recipient's reply as soon as its copy is durable
+// (RFC 2033 section 4.2; replies are batched while pipelined input waits, RFC 2920).
+#pragma once
+#include "core/net/connection.hpp"
+#include "core/runtime/runtime.hpp"
+#include "delivery/resolve/alias_maps.hpp"
+
+#include <memory>
+
+namespace mailroom::delivery::lmtp {
+
+// Runs the conversation until QUIT, an error limit, a timeout, shutdown or disconnect.
+// The session keeps the configuration snapshot it started with.
+core::awaitable<void> run_session(std::shared_ptr<core::Connection> connection, core::Runtime& runtime,
+                                  std::shared_ptr<AliasMaps> aliases);
+
+}  // namespace mailroom::delivery::lmtp
