@@ -35,6 +35,14 @@ bool is_directory(const std::string& path)
     return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+std::string trimmed(const std::string& s)
+{
+    const std::size_t start = s.find_first_not_of(" \t\n");
+    if (start == std::string::npos)
+        return {};
+    return s.substr(start, s.find_last_not_of(" \t\n") + 1 - start);
+}
+
 bool is_executable_file(const std::string& path)
 {
     struct stat st {};
@@ -87,7 +95,7 @@ ProgramRequest Interpreter::program_request(ProgramRequest::Purpose purpose, con
 {
     ProgramRequest req;
     req.purpose = purpose;
-    req.display = text;
+    req.display = trimmed(text);
     const std::string metas = get("SHELLMETAS");
     std::string shell = get("SHELL");
     if (shell.empty())
@@ -302,7 +310,7 @@ bool Interpreter::run_pipe(const RecipeContext& rc)
     if (res.ran && wait && !exit_ok && !quiet)
         error("Program failure (" + std::to_string(res.exit_status) + ") of \"" + r.action_text + "\"", rc.line);
     if (input_->trace)
-        input_->trace->action(rc.line, (capture ? r.capture_variable + "=| " : "| ") + r.action_text, ok);
+        input_->trace->action(rc.line, (capture ? r.capture_variable + "=| " : "| ") + trimmed(r.action_text), ok);
     if (capture) {
         if (!ok)
             return false;  // like procmail, a failed capture leaves the variable as it was
@@ -345,7 +353,7 @@ bool Interpreter::run_forward(const RecipeContext& rc)
     for (std::string& f : split_blanks(get("SENDMAILFLAGS")))
         req.argv.push_back(std::move(f));
     req.argv.insert(req.argv.end(), addresses.begin(), addresses.end());
-    req.display = "! " + r.action_text;
+    req.display = "! " + trimmed(r.action_text);
     req.env = environment();
     req.working_directory = cwd_;
     req.run_as = input_->run_as;
@@ -357,9 +365,9 @@ bool Interpreter::run_forward(const RecipeContext& rc)
                     (res.stdin_fully_written || r.flags.ignore_write_errors);
     last_exit_ = res.ran ? res.exit_status : 127;
     if (!ok)
-        error("Forwarding to \"" + r.action_text + "\" failed" + (res.error.empty() ? "" : ": " + res.error), rc.line);
+        error("Forwarding to \"" + trimmed(r.action_text) + "\" failed" + (res.error.empty() ? "" : ": " + res.error), rc.line);
     if (input_->trace)
-        input_->trace->action(rc.line, "! " + r.action_text, ok);
+        input_->trace->action(rc.line, "! " + trimmed(r.action_text), ok);
     if (ok) {
         vars_["LASTFOLDER"] = get("SENDMAIL");
         last_dump_ = static_cast<long>(payload.size());

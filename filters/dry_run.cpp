@@ -23,7 +23,7 @@ public:
     void rc_file(const std::string& path) override { std::cout << "rc file " << path << "\n"; }
     void recipe(const std::string& file, int line, const std::string& flags, bool runs) override
     {
-        std::cout << file << ":" << line << ": recipe :0" << flags
+        std::cout << file << ":" << line << ": recipe :0 " << flags
                   << (runs ? "" : "  (skipped: A/a/E/e chaining)") << "\n";
     }
     void condition(int line, const std::string& text, bool matched, std::optional<double> score) override
@@ -38,7 +38,8 @@ public:
     }
     void action(int line, const std::string& what, bool succeeded) override
     {
-        std::cout << "    line " << line << ": action " << what << (succeeded ? "" : "  (FAILED)") << "\n";
+        std::cout << "    " << (line > 0 ? "line " + std::to_string(line) : std::string("end of rc files"))
+                  << ": action " << what << (succeeded ? "" : "  (FAILED)") << "\n";
     }
     void assignment(const std::string& file, int line, const std::string& name,
                     const std::optional<std::string>& value) override

@@ -108,7 +108,7 @@ void Interpreter::error(const std::string& text, int line)
 
 void Interpreter::log_text(std::string_view text)
 {
-    if (!logfile_.empty())
+    if (!logfile_.empty() && !text.empty())
         sink_->log(logfile_, text);
 }
 

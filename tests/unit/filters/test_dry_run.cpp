@@ -42,10 +42,10 @@ TEST_CASE("the dry run prints recipes, conditions and destinations and writes no
     const Captured c = run_dry({"--rc", rc, "--home", home.dir, "-f", "alice@example.org"}, sample_message);
     CAPTURE(c.out);
     CHECK(c.status == 0);
-    CHECK(c.out.find(rc + ":2: recipe :0Hhb") != std::string::npos);
+    CHECK(c.out.find(rc + ":2: recipe :0 Hhb") != std::string::npos);
     CHECK(c.out.find("line 3: * ^Subject:.*guitars  -> matched") != std::string::npos);
     CHECK(c.out.find("line 4: * 5^0 meeting  -> matched (score +5)") != std::string::npos);
-    CHECK(c.out.find("would run:  touch $HOME/ran") != std::string::npos);
+    CHECK(c.out.find("would run: touch $HOME/ran") != std::string::npos);
     CHECK(c.out.find("would store in maildir " + home.dir + "/guitars") != std::string::npos);
     CHECK(c.out.find("Result: delivered") != std::string::npos);
     CHECK(!std::filesystem::exists(home.dir + "/ran"));

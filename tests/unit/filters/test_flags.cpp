@@ -101,9 +101,9 @@ TEST_CASE("f filters: header, body or everything; w keeps the text when the filt
         const char* expect_start;   // of the stored message after the From_ line is dropped
         bool expect_body;
     } rows[] = {
-        {":0 fh\n| hdr\n:0\nout\n", "X-Filtered:  hdr\n\nHello,", true},
+        {":0 fh\n| hdr\n:0\nout\n", "X-Filtered: hdr\n\nHello,", true},
         {":0 fwh\n| fail\n:0\nout\n", "From alice", true},
-        {":0 fh\n| fail\n:0\nout\n", "X-Filtered:  fail\n\nHello,", true},
+        {":0 fh\n| fail\n:0\nout\n", "X-Filtered: fail\n\nHello,", true},
         {":0 fb\n| bdy\n:0\nout\n", "From alice", false},
     };
     for (const Row& r : rows) {
