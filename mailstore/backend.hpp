@@ -66,9 +66,4 @@ public:
     virtual std::vector<WatchTarget> watch_targets() const = 0;
 };
 
-// Keyword names for `bits`, and bits for names (extending `names` when `add_missing`).
-std::vector<std::string> keyword_list(std::uint64_t bits, const std::vector<std::string>& names);
-std::optional<std::uint64_t> keyword_bits(const std::vector<std::string>& wanted, std::vector<std::string>& names,
-                                          bool add_missing);
-
 }  // namespace mailroom::mailstore

@@ -1,5 +1,5 @@
-// mailstore/keywords.cpp - keyword names <-> per-mailbox keyword bits (see backend.hpp).
-#include "mailstore/backend.hpp"
+// mailstore/keywords.cpp - keyword names <-> per-mailbox keyword bits (see store.hpp).
+#include "mailstore/store.hpp"
 
 #include "core/util/strings.hpp"
 

@@ -209,10 +209,18 @@ public:
     virtual Result<void> remove(std::string_view name) = 0;
     virtual Result<void> rename(std::string_view from, std::string_view to) = 0;
     virtual Result<void> set_subscribed(std::string_view name, bool subscribed) = 0;
+    // Subscribed names, existing mailboxes or not (IMAP LSUB lists both), canonical form.
+    virtual Result<std::vector<std::string>> subscriptions() = 0;
 
     virtual Result<QuotaUsage> quota_usage() = 0;
     virtual const QuotaLimit& quota_limit() const = 0;
 };
+
+// Keyword names for `bits` of a mailbox whose keyword list is `names`, and bits for names
+// (matched case-insensitively; extending `names` when `add_missing`; nullopt past max_keywords).
+std::vector<std::string> keyword_list(std::uint64_t bits, const std::vector<std::string>& names);
+std::optional<std::uint64_t> keyword_bits(const std::vector<std::string>& wanted, std::vector<std::string>& names,
+                                          bool add_missing);
 
 // Opens a user's store (creating INBOX when missing, and the auto_create folders).
 Result<std::unique_ptr<UserStore>> open_user_store(const MailLocation& location, const StoreOptions& options);

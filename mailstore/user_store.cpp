@@ -141,6 +141,8 @@ public:
         return write_subscriptions(location_, names);
     }
 
+    Result<std::vector<std::string>> subscriptions() override { return read_subscriptions(location_); }
+
 private:
     Result<void> rename_inbox(const std::string& to);
 

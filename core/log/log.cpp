@@ -166,6 +166,8 @@ void log_write(std::string_view service, LogLevel level, std::string_view messag
     std::string tag;
     {
         std::lock_guard lock(s.mutex);
+        if (level < s.settings.min_level)
+            return;
         tag = s.settings.syslog_name;
     }
     tag += '/';

@@ -15,6 +15,7 @@ struct LogSettings {
     std::string file_path;               // for Destination::file
     std::string syslog_name = "mailroom";
     int syslog_facility = 2 << 3;        // LOG_MAIL
+    LogLevel min_level = LogLevel::info; // lines below this level are dropped (the admin command: warning)
 };
 
 // Replaces the process-wide settings (startup, reload). Safe while other threads log.

@@ -15,5 +15,6 @@ struct SubcommandArgs {
 int config_command(const SubcommandArgs& a);   // mailroom config [-d] [NAME...]
 int pw_command(const SubcommandArgs& a);       // mailroom pw [-s SCHEME] [-p PASSWORD] [-t HASH] [-l]
 int user_command(const SubcommandArgs& a);     // mailroom user NAME...
+int mailbox_command(const SubcommandArgs& a);  // mailroom mailbox ACTION USER ... (doveadm-like)
 
 }  // namespace mailroom::programs
