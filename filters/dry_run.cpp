@@ -51,7 +51,6 @@ public:
             std::cout << " (unset)";
         std::cout << "\n";
     }
-    void note(const std::string& text) override { std::cout << "    " << text << "\n"; }
 };
 
 class DryRunSink final : public ActionSink {

@@ -27,7 +27,6 @@ public:
     virtual void action(int /*line*/, const std::string& /*what*/, bool /*succeeded*/) {}
     virtual void assignment(const std::string& /*file*/, int /*line*/, const std::string& /*name*/,
                             const std::optional<std::string>& /*value*/) {}
-    virtual void note(const std::string& /*text*/) {}
 };
 
 struct FilterInput {

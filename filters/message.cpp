@@ -20,6 +20,8 @@ std::string make_from_line(std::string_view sender, std::time_t when)
 
 MailMessage::MailMessage(std::string_view bytes, std::string_view envelope_sender, std::time_t arrival)
 {
+    while (bytes.starts_with('\n'))  // procmail drops empty lines in front of the message
+        bytes.remove_prefix(1);
     if (!bytes.starts_with("From "))
         text_ = make_from_line(envelope_sender, arrival);
     text_.append(bytes);

@@ -39,6 +39,8 @@ private:
     std::string scan_words(SplitMode mode)
     {
         const ParsedWords w = parse_words(text_.substr(pos_), mode, nullptr);
+        if (w.unterminated)
+            error(pos_, "Unexpected EOL");  // a quote or backquote never closed
         std::string raw(text_.substr(pos_, w.consumed));
         pos_ += w.consumed;
         return raw;

@@ -30,8 +30,8 @@ UNIQUE_NAME = re.compile(r"(/new/|/cur/|/tmp/)[^/]+$|/msg\.[^/]+$")
 FAKE_SENDMAIL = """#!/bin/sh
 dir="$HOME/sent"
 mkdir -p "$dir"
-n=$(ls "$dir" | wc -l)
-{ echo "ARGS: $*"; cat; } > "$dir/$n"
+f=$(mktemp "$dir/m.XXXXXX")
+{ echo "ARGS: $*"; cat; } > "$f"
 """
 
 
@@ -81,6 +81,8 @@ def snapshot(home, skeleton_files):
             key = UNIQUE_NAME.sub(lambda m: (m.group(1) or "/msg.") + "*", rel)
             if "/" in rel and re.fullmatch(r"\d+", os.path.basename(rel)):
                 key = os.path.dirname(rel) + "/<mh>"
+            if rel.startswith("sent/"):
+                key = "sent/*"   # procmail may run two sendmails at once: names are random
             files.setdefault(key, []).append(data)
     return {k: sorted(v) for k, v in files.items()}
 

@@ -177,6 +177,31 @@ TEST_CASE("forwarding, program conditions, capture and backquotes")
     CHECK(run.out.delivered);
 }
 
+TEST_CASE("a failed capture with w leaves the variable as it was")
+{
+    TempHome home;
+    Run run;
+    run.sink.answer = [](const ProgramRequest&) {
+        ProgramResult res;
+        res.ran = true;
+        res.exit_status = 4;
+        res.output = "partial\n";
+        return res;
+    };
+    run_rc(run, home, "LOGFILE=log\nOLD=before\n:0 w\nOLD=| x\n:0 w\nNEW=| x\n:0\nOK=| x\nLOG=\"[$OLD][${NEW-unset}][$OK]\"\n");
+    CHECK(logged(run).find("[before][unset][partial]") != std::string::npos);
+}
+
+TEST_CASE("empty lines in front of the message are dropped before the From_ line")
+{
+    TempHome home;
+    Run run;
+    run_rc(run, home, "", "\n\nSubject: x\n\nbody\n");
+    REQUIRE(run.sink.saved.size() == 1);
+    CHECK(run.sink.saved[0].message.find("\nSubject: x\n\nbody\n") != std::string::npos);
+    CHECK(run.sink.saved[0].message.find("\n\n\n") == std::string::npos);
+}
+
 TEST_CASE("programs run through $SHELL only when SHELLMETAS appear")
 {
     TempHome home;

@@ -153,6 +153,14 @@ TEST_CASE("error recovery keeps parsing and reports file lines")
     CHECK(recipe_at(p, 0).conditions[0].text == "b");
 }
 
+TEST_CASE("an unclosed quote is reported")
+{
+    const RcProgram p = parse_rc("A=\"open\n:0\nfolder\n", "t");
+    REQUIRE(p.errors.size() == 1);
+    CHECK(p.errors[0].text == "Unexpected EOL");
+    CHECK(p.errors[0].line == 1);
+}
+
 TEST_CASE("adversarial input never throws")
 {
     const char* rows[] = {"", ":", ":0", ":0\n*", "\"unterminated", "{", "}", "A=`", "A=${", ":0\n|",
