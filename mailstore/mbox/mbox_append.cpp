@@ -2,18 +2,22 @@
 #include "mailstore/mbox/mbox_append.hpp"
 
 #include "mailstore/mbox/mbox_format.hpp"
+#include "mailstore/mbox/mbox_journal.hpp"
 #include "mailstore/safe_file.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 
 namespace mailroom::mailstore {
 
 Result<MboxAppended> append_to_locked_mbox(int fd, std::string_view path, std::string_view message,
                                            std::string_view envelope_sender, std::time_t arrival, bool fsync)
 {
+    if (auto repaired = repair_interrupted_append(fd, std::filesystem::path(path)); !repaired)
+        return repaired.error();
     struct stat st {};
     if (::fstat(fd, &st) != 0)
         return errno_error(errno, "cannot stat", path);
@@ -34,9 +38,14 @@ Result<MboxAppended> append_to_locked_mbox(int fd, std::string_view path, std::s
     data += mbox_from_line(envelope_sender, arrival ? arrival : std::time(nullptr));
     append_mbox_quoted(data, message);
 
+    // The note lets the next writer undo a partial message if we are killed while writing.
+    if (auto noted = begin_append_journal(std::filesystem::path(path), original_size, data); !noted)
+        return noted.error();
     auto rollback = [&](Error error) -> Result<MboxAppended> {
         if (::ftruncate(fd, static_cast<off_t>(original_size)) != 0)
-            error.text += " (and truncating it back to its old size failed: mailbox needs repair)";
+            error.text += " (and truncating it back to its old size failed: the next writer repairs it)";
+        else
+            end_append_journal(std::filesystem::path(path));
         return error;
     };
     if (auto wrote = write_all(fd, data, path); !wrote)
@@ -44,6 +53,7 @@ Result<MboxAppended> append_to_locked_mbox(int fd, std::string_view path, std::s
     if (fsync)
         if (auto synced = fsync_file(fd, path); !synced)
             return rollback(synced.error());
+    end_append_journal(std::filesystem::path(path));
     return MboxAppended{from_offset, data.size()};
 }
 

@@ -6,6 +6,7 @@
 #include "mailstore/file_content.hpp"
 #include "mailstore/mbox/mbox_append.hpp"
 #include "mailstore/mbox/mbox_content.hpp"
+#include "mailstore/mbox/mbox_journal.hpp"
 #include "mailstore/mbox/mbox_lock.hpp"
 #include "mailstore/mbox/mbox_parser.hpp"
 #include "mailstore/mbox/mbox_rewrite.hpp"
@@ -112,6 +113,15 @@ public:
             tx.expunge(all);
             tx.set_sync_state(format_state({}));
             return {};
+        }
+        if (has_append_journal(file_)) {
+            // A writer died half way: repair under the write lock before reading.
+            auto locked = lock_for_writing(false);
+            if (!locked)
+                return locked.error();
+            if (auto repaired = repair_interrupted_append(locked->second.get(), file_); !repaired)
+                return repaired.error();
+            return scan_locked(tx, locked->second.get());
         }
         MboxLock lock;
         if (auto locked = lock.lock_file(fd.get(), policy_, true); !locked)
@@ -266,6 +276,8 @@ Result<void> MboxBackend::rewrite(IndexTransaction& tx, const std::set<Uid>& exp
     if (!locked)
         return locked.error();
     const int fd = locked->second.get();
+    if (auto repaired = repair_interrupted_append(fd, file_); !repaired)
+        return repaired.error();
     if (auto scanned = scan_locked(tx, fd); !scanned)   // others may have written since our last look
         return scanned;
     std::vector<const MessageRecord*> order;

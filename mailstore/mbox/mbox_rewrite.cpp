@@ -111,7 +111,13 @@ Result<RewriteResult> rewrite_mbox(const fs::path& file, int old_fd, const std::
     struct stat original {};
     if (::fstat(old_fd, &original) != 0)
         return errno_error(errno, "cannot stat", file.string());
-    const fs::path temp = file.parent_path() / ("." + file.filename().string() + ".mailroom-rewrite." + std::to_string(::getpid()));
+    // Left by a rewriter that was killed: stale, since we hold the lock now.
+    const std::string prefix = "." + file.filename().string() + ".mailroom-rewrite.";
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(file.parent_path(), ec))
+        if (entry.path().filename().string().starts_with(prefix))
+            fs::remove(entry.path(), ec);
+    const fs::path temp = file.parent_path() / (prefix + std::to_string(::getpid()));
     FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd)
         return errno_error(errno, "cannot create", temp.string());

@@ -216,3 +216,33 @@ TEST_CASE("MH and directory folders")
     CHECK(plain->path.filename().string().starts_with("msg."));
     CHECK(read_file(plain->path) == "msg\n");
 }
+
+TEST_CASE("mbox: a message half written by a killed writer is cut out by the next writer")
+{
+    TempDir dir;
+    const auto file = dir.path / "mbox";
+    REQUIRE(deliver_to_mbox(file, "Subject: first\n\nbody\n", mbox_options()));
+    const std::string intact = read_file(file);
+    // What a writer killed in the middle of its write leaves: its note and half a message.
+    const std::string intended = "From killed Thu Nov 27 03:53:50 2025\nSubject: half\n\n" + std::string(100, 'x') + "\n\n";
+    write_file(dir.path / ".mbox.mailroom-append", std::to_string(intact.size()) + " " +
+                                                       std::to_string(intact.size() + intended.size()) + " 12345\n");
+    write_file(file, intact + intended.substr(0, 60));
+    SUBCASE("nothing after it")
+    {
+        REQUIRE(deliver_to_mbox(file, "Subject: next\n\nbody\n", mbox_options()));
+        const std::string text = read_file(file);
+        CHECK(text.starts_with(intact + "From ann@example.com "));
+        CHECK(text.find("Subject: half") == std::string::npos);
+    }
+    SUBCASE("another program appended after it")
+    {
+        const std::string other = "\nFrom procmail Thu Nov 27 03:53:51 2025\nSubject: other\n\nkept\n\n";
+        write_file(file, intact + intended.substr(0, 60) + other);
+        REQUIRE(deliver_to_mbox(file, "Subject: next\n\nbody\n", mbox_options()));
+        const std::string text = read_file(file);
+        CHECK(text.starts_with(intact + other.substr(1) + "From ann@example.com "));
+        CHECK(text.find("Subject: half") == std::string::npos);
+    }
+    CHECK_FALSE(fs::exists(dir.path / ".mbox.mailroom-append"));
+}
