@@ -119,11 +119,16 @@ Result<bool> repair_interrupted_append(int fd, const fs::path& mbox)
     if (!next)
         return next.error();
     if (*next < size) {
-        // Others appended after the broken message: move their bytes down over it.
+        // Others appended after the broken message: move their bytes down over it. (Through a
+        // descriptor of our own: pwrite on an O_APPEND one would append instead.)
         auto tail = read_range(fd, *next, size);
         if (!tail)
             return tail.error();
-        if (::pwrite(fd, tail->data(), tail->size(), static_cast<off_t>(journal->original)) !=
+        FileDescriptor writer(::open(mbox.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
+        struct stat same {};
+        if (!writer || ::fstat(writer.get(), &same) != 0 || same.st_ino != st.st_ino || same.st_dev != st.st_dev)
+            return errno_error(writer ? ESTALE : errno, "cannot repair", mbox.string());
+        if (::pwrite(writer.get(), tail->data(), tail->size(), static_cast<off_t>(journal->original)) !=
             static_cast<ssize_t>(tail->size()))
             return errno_error(errno, "cannot repair", mbox.string());
     }
