@@ -1,6 +1,7 @@
 // filters/conditions.cpp - recipe conditions (procmailrc(5) "Recipes": the special
 // conditions ! $ ? < > "variable ??" and \; A a E e chaining) and weighted scoring
 // (procmailsc(5)), following the order in which procmail reads a condition's prefixes.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <stdexcept>
@@ -225,6 +226,7 @@ bool Interpreter::regex_condition(const std::string& text, const RecipeFlags& fl
         std::optional<std::string> m = compiled->search_match(area);
         found = m.has_value();
         if (found) {
+            m->resize(std::min(m->size(), m->find('\0')));  // procmail's variables are C strings
             verbose("Matched \"" + *m + "\"");
             vars_["MATCH"] = std::move(*m);
         }

@@ -92,8 +92,8 @@ void Interpreter::log_abstract(const std::string& folder)
             })) {
             std::string shown(line.substr(0, max_subject_shown));
             for (char& c : shown)
-                if (c == '\t')
-                    c = ' ';
+                if (static_cast<unsigned char>(c) < ' ')
+                    c = ' ';  // procmail's detab(): tabs, CRs and other controls become blanks
             text += " " + shown + "\n";
             break;
         }
@@ -103,7 +103,7 @@ void Interpreter::log_abstract(const std::string& folder)
     }
     std::string shown = folder;
     for (char& c : shown)
-        if (c == '\t')
+        if (static_cast<unsigned char>(c) < ' ')
             c = ' ';
     text += "  Folder: " + shown;
     std::size_t col = shown.size() + 10;
