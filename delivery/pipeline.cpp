@@ -73,8 +73,11 @@ Status deliver_to_recipient(DeliveryServices& services, const MessageInput& inpu
                             DeliveredSet& delivered, const core::Logger& log)
 {
     const auto& settings = services.settings;
+    // With a mailbox user named (mailroom deliver -d) the MTA has expanded aliases and checked
+    // Delivered-To: itself, and has usually added one for this very recipient.
     ResolverContext resolver{settings, *services.config, *services.users, *services.aliases,
-                             delivered_to_addresses(input.message)};
+                             request.mailbox_user.empty() ? delivered_to_addresses(input.message)
+                                                          : std::set<std::string, std::less<>>{}};
     const Resolution resolution =
         request.mailbox_user.empty()
             ? resolve_recipient(resolver, request.address, input.sender)

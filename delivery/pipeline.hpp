@@ -30,7 +30,8 @@ struct DeliveryServices {
 
 struct RecipientRequest {
     std::string address;        // as the client gave it (RCPT TO, mailroom deliver -a)
-    std::string mailbox_user;   // set: straight to this user's mailbox (mailroom deliver -d)
+    std::string mailbox_user;   // set: straight to this user's mailbox, no aliases, .forward or
+                                // Delivered-To: loop check: the MTA did those (mailroom deliver -d)
     std::string folder;         // preferred folder when it exists (mailroom deliver -m)
 };
 

@@ -4,7 +4,8 @@
 #include "core/util/strings.hpp"
 #include "delivery/status.hpp"
 
-#include <cstdio>
+#include <algorithm>
+#include <ctime>
 
 namespace mailroom::delivery {
 
@@ -44,6 +45,27 @@ std::string from_line(std::string_view sender, std::time_t when)
     char date[32];
     std::strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &local);
     return "From " + (sender.empty() ? std::string("MAILER-DAEMON") : std::string(sender)) + "  " + date + "\n";
+}
+
+bool has_leading_trace_line(std::string_view message, std::string_view line)
+{
+    constexpr std::string_view trace_fields[] = {"return-path:", "delivered-to:", "x-original-to:", "received:"};
+    while (!message.empty()) {
+        const auto end = message.find('\n');
+        std::string_view current = message.substr(0, end);
+        if (current.ends_with('\r'))
+            current.remove_suffix(1);
+        const bool continuation = current.starts_with(' ') || current.starts_with('\t');
+        const bool trace = std::ranges::any_of(trace_fields, [&](std::string_view f) { return core::istarts_with(current, f); });
+        if (current.empty() || (!continuation && !trace))
+            return false;
+        if (core::iequals(current, line))
+            return true;
+        if (end == std::string_view::npos)
+            return false;
+        message.remove_prefix(end + 1);
+    }
+    return false;
 }
 
 std::set<std::string, std::less<>> delivered_to_addresses(std::string_view message)

@@ -32,6 +32,12 @@ std::string rfc5322_date(std::time_t when);
 // "From sender  Fri Nov 27 04:03:19 2026\n" (sender MAILER-DAEMON when empty).
 std::string from_line(std::string_view sender, std::time_t when);
 
+// True when `line` ("Delivered-To: ann@example.com", no line end) is already among the trace
+// lines at the top of the message (Return-Path, Delivered-To, X-Original-To, Received and
+// their continuations): an MTA that ran `mailroom deliver` has added it (Postfix local(8)
+// does for commands), and a second copy would only be noise. Compared without case.
+bool has_leading_trace_line(std::string_view message, std::string_view line);
+
 // The Delivered-To: values in the message's header section, trimmed and lower-cased.
 std::set<std::string, std::less<>> delivered_to_addresses(std::string_view message);
 

@@ -24,7 +24,8 @@ struct MessageContext {
     std::string original_recipient;   // ORIGINAL_RECIPIENT: the address as the client gave it
 };
 
-// The header lines on top of a stored or piped copy: Return-Path, Delivered-To, Received.
+// The header lines on top of a stored or piped copy: Return-Path, Delivered-To, Received;
+// the first two are left out when the message already starts with the very same line.
 std::string trace_block(const MessageContext& context, const Destination& destination);
 
 // `prefix` followed by the message, in one allocation (messages may be large).

@@ -9,8 +9,11 @@ namespace mailroom::delivery {
 
 std::string trace_block(const MessageContext& context, const Destination& destination)
 {
-    return return_path_header(destination.sender) + delivered_to_header(destination.delivered_to) +
-           received_header(context.trace, context.original_recipient);
+    std::string block;
+    for (std::string header : {return_path_header(destination.sender), delivered_to_header(destination.delivered_to)})
+        if (!has_leading_trace_line(context.message, std::string_view(header).substr(0, header.size() - 1)))
+            block += header;
+    return block + received_header(context.trace, context.original_recipient);
 }
 
 std::string message_copy(std::string prefix, std::string_view message)

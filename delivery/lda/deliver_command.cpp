@@ -72,10 +72,11 @@ void configure_lda_logging(const core::Config& config)
     settings.syslog_name = config.get("syslog_name");
     if (const int facility = core::syslog_facility_from_name(config.get("syslog_facility")); facility >= 0)
         settings.syslog_facility = facility;
+    // stderr is the MTA's: it reads the status from the start of it (and puts it in bounces),
+    // so log lines meant for stderr go to syslog instead.
     const std::string& destination = config.get("log_destination");
-    settings.destination = destination == "stderr"   ? core::LogSettings::Destination::stderr_stream
-                           : destination == "syslog" ? core::LogSettings::Destination::syslog
-                                                     : core::LogSettings::Destination::file;
+    settings.destination = destination == "stderr" || destination == "syslog" ? core::LogSettings::Destination::syslog
+                                                                              : core::LogSettings::Destination::file;
     settings.file_path = destination;
     core::configure_logging(settings);
 }

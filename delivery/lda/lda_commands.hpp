@@ -24,7 +24,9 @@ using ConfigLoader = std::function<std::shared_ptr<const core::Config>()>;
 // Exit: 0 delivered, 75 temporary failure, 67 unknown user, 73 cannot create / over quota,
 // 65 data error, 77 permission, 78 configuration, 69 other permanent failures, 64 usage.
 // On failure stderr starts with the enhanced status code ("5.2.2 ..."), which Postfix's
-// pipe delivery prefers over the exit status.
+// pipe delivery prefers over the exit status; log lines therefore never go to stderr
+// (log_destination = stderr means syslog here). With -d, the Delivered-To: loop check and
+// the Return-Path:/Delivered-To: lines the MTA already put on top are left to the MTA.
 int deliver_main(const std::vector<std::string>& args, const ConfigLoader& load_config);
 
 // mailroom newaliases [FILE...]: parses the aliases files (default: those of alias_maps) and

@@ -41,3 +41,15 @@ TEST_CASE("trace headers: client text is reduced to one line")
     CHECK(from_line("", 0).starts_with("From MAILER-DAEMON  "));
     CHECK(rfc5322_date(0).size() >= 30);
 }
+
+TEST_CASE("trace lines an MTA already put on top are recognised; deeper ones are not")
+{
+    const std::string message = "Return-Path: <a@b>\nX-Original-To: r@x\nDelivered-To: R@X\n"
+                                "Received: by x;\n\tFri, 27 Nov 2026\nSubject: s\nDelivered-To: late@x\n\nbody\n";
+    CHECK(has_leading_trace_line(message, "Return-Path: <a@b>"));
+    CHECK(has_leading_trace_line(message, "delivered-to: r@x"));
+    CHECK_FALSE(has_leading_trace_line(message, "Delivered-To: late@x"));
+    CHECK_FALSE(has_leading_trace_line(message, "Return-Path: <other@b>"));
+    CHECK_FALSE(has_leading_trace_line("Subject: s\nReturn-Path: <a@b>\n", "Return-Path: <a@b>"));
+    CHECK_FALSE(has_leading_trace_line("", "Return-Path: <>"));
+}
