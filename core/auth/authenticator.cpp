@@ -17,6 +17,14 @@ AuthResult Authenticator::fail(std::string reason, const std::string& client_add
 AuthResult Authenticator::authenticate(std::string_view user_name, std::string_view password,
                                        std::string_view authzid, const std::string& client_address)
 {
+    return authenticate(
+        user_name, [password](const User& user) { return verify_password(user.password, password); }, authzid,
+        client_address);
+}
+
+AuthResult Authenticator::authenticate(std::string_view user_name, const CredentialCheck& check,
+                                       std::string_view authzid, const std::string& client_address)
+{
     if (user_name.empty())
         return fail("empty user name", client_address);
     UserLookup lookup = users_.lookup(user_name);
@@ -28,7 +36,9 @@ AuthResult Authenticator::authenticate(std::string_view user_name, std::string_v
     }
     if (lookup.status == UserLookup::Status::not_found) {
         // Spend about the time a real check takes, so a miss does not reveal that the user is unknown.
-        verify_password("{SHA512-CRYPT}$6$aaaaaaaaaaaaaaaa$", password);
+        User dummy;
+        dummy.password = "{SHA512-CRYPT}$6$aaaaaaaaaaaaaaaa$";
+        (void)check(dummy);
         return fail("unknown user", client_address);
     }
     const User& user = *lookup.user;
@@ -36,7 +46,7 @@ AuthResult Authenticator::authenticate(std::string_view user_name, std::string_v
         return fail("authorization identity \"" + std::string(authzid) + "\" differs from the user", client_address);
     if (user.extra.contains("nologin"))
         return fail("login disabled (nologin)", client_address);
-    switch (verify_password(user.password, password)) {
+    switch (check(user)) {
     case PasswordCheck::match:
         break;
     case PasswordCheck::mismatch:

@@ -41,10 +41,12 @@ awaitable<std::size_t> Connection::read_some(char* data, std::size_t size)
     touch();
     boost::system::error_code ec;
     std::size_t n = 0;
+    reading_ = true;
     if (tls_)
         n = co_await tls_->async_read_some(asio::buffer(data, size), asio::redirect_error(use_awaitable, ec));
     else
         n = co_await socket_.async_read_some(asio::buffer(data, size), asio::redirect_error(use_awaitable, ec));
+    reading_ = false;
     if (ec)
         co_return 0;
     bytes_read_ += n;
@@ -150,7 +152,9 @@ awaitable<bool> Connection::wait_readable()
         std::string().swap(in_);
     touch();
     boost::system::error_code ec;
+    reading_ = true;
     co_await lowest_socket().async_wait(Socket::wait_read, asio::redirect_error(use_awaitable, ec));
+    reading_ = false;
     co_return !ec && !closed_ && !shutdown_requested_;
 }
 
@@ -234,8 +238,10 @@ awaitable<void> Connection::watchdog()
 void Connection::request_shutdown()
 {
     shutdown_requested_ = true;
+    // Only a pending read is woken: cancelling the socket would also abort a reply being
+    // written, and the session is to finish the command in hand. The next read sees the flag.
     boost::system::error_code ignored;
-    if (!closed_)
+    if (!closed_ && reading_)
         lowest_socket().cancel(ignored);
 }
 

@@ -81,8 +81,8 @@ public:
     bool timed_out() const { return timed_out_; }
 
     // Asks the session to end (server shutdown): pending and later reads complete as
-    // closed and shutdown_requested() turns true, so the protocol can say goodbye. Call it
-    // on the connection's executor (the server posts it there).
+    // closed and shutdown_requested() turns true, so the protocol can say goodbye. A write in
+    // progress is not disturbed. Call it on the connection's executor (the server posts it there).
     void request_shutdown();
     bool shutdown_requested() const { return shutdown_requested_; }
 
@@ -115,6 +115,7 @@ private:
     asio::steady_timer watchdog_timer_;
     bool timed_out_ = false;
     bool shutdown_requested_ = false;
+    bool reading_ = false;      // a read or wait_readable() is pending (request_shutdown wakes it)
     bool closed_ = false;
     std::string tls_error_;
     std::uint64_t bytes_read_ = 0;

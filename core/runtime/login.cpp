@@ -15,11 +15,22 @@ awaitable<AuthResult> authenticate_login(Runtime& runtime, Connection& connectio
                                          std::string user, std::string password, std::string authzid,
                                          std::string_view method)
 {
+    CredentialCheck check = [password = std::move(password)](const User& account) {
+        return verify_password(account.password, password);
+    };
+    co_return co_await authenticate_login(runtime, connection, log, std::move(user), std::move(check),
+                                          std::move(authzid), method);
+}
+
+awaitable<AuthResult> authenticate_login(Runtime& runtime, Connection& connection, const Logger& log,
+                                         std::string user, CredentialCheck check, std::string authzid,
+                                         std::string_view method)
+{
     const auto snapshot = runtime.snapshot();
     const std::string client = connection.peer().address;
     AuthResult result = co_await runtime.blocking().run([&] {
         Authenticator authenticator(*snapshot->users, runtime.throttle());
-        return authenticator.authenticate(user, password, authzid, client);
+        return authenticator.authenticate(user, check, authzid, client);
     });
     if (result.status == AuthResult::Status::ok)
         co_return result;

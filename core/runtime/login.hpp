@@ -19,5 +19,10 @@ bool plaintext_auth_allowed(const Connection& connection, const Config& config);
 awaitable<AuthResult> authenticate_login(Runtime& runtime, Connection& connection, const Logger& log,
                                          std::string user, std::string password, std::string authzid,
                                          std::string_view method);
+// The same for a challenge-response login (APOP): `check` compares the client's answer with
+// the user's stored password, on the blocking pool.
+awaitable<AuthResult> authenticate_login(Runtime& runtime, Connection& connection, const Logger& log,
+                                         std::string user, CredentialCheck check, std::string authzid,
+                                         std::string_view method);
 
 }  // namespace mailroom::core

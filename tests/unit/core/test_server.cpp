@@ -27,8 +27,8 @@ using tcp = boost::asio::ip::tcp;
 namespace {
 
 // A small line protocol: "ECHO x" -> "OK x"; over-long line -> "TOO LONG"; "READ n" then n
-// bytes -> "GOT <bytes>"; "STARTTLS" -> "GO" + handshake; "QUIT" -> "BYE". On server
-// shutdown the session says "SHUTDOWN".
+// bytes -> "GOT <bytes>"; "STARTTLS" -> "GO" + handshake; "BIG n" -> n long lines and "END";
+// "QUIT" -> "BYE". On server shutdown the session says "SHUTDOWN".
 awaitable<void> line_protocol(std::shared_ptr<Connection> c)
 {
     c->set_idle_timeout(std::chrono::seconds(30));
@@ -55,6 +55,11 @@ awaitable<void> line_protocol(std::shared_ptr<Connection> c)
             co_await c->write("GO\r\n");
             if (!co_await c->start_tls())
                 co_return;
+        } else if (line.starts_with("BIG ")) {   // a reply larger than the socket buffers
+            const std::string row(60, 'x');
+            for (unsigned long i = std::stoul(line.substr(4)); i > 0; --i)
+                c->send(row + "\r\n");
+            co_await c->write("END\r\n");
         } else if (line == "IDLE") {
             c->set_idle_timeout(std::chrono::milliseconds(200));
         } else if (line == "QUIT") {
@@ -296,6 +301,24 @@ TEST_CASE("shutdown lets sessions say goodbye and stops accepting")
     boost::system::error_code ec;
     late.connect(tcp::endpoint(boost::asio::ip::address_v4::loopback(), port), ec);
     CHECK(ec);
+}
+
+TEST_CASE("shutdown does not cut off a reply being written")
+{
+    auto test = std::make_unique<TestServer>();
+    Client client(test->port);
+    CHECK(client.line() == "HELLO");
+    client.send("BIG 100000\r\n");   // 6 MB: the write is still going when shutdown comes
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::thread stopper([&] { test.reset(); });
+    int rows = 0;
+    std::string line;
+    while ((line = client.line()).size() == 60)
+        ++rows;
+    stopper.join();
+    CHECK(rows == 100000);
+    CHECK(line == "END");
+    CHECK(client.line() == "SHUTDOWN");
 }
 
 TEST_CASE("a port in use is an error naming the parameter and the address")

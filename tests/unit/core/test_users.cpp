@@ -138,6 +138,16 @@ TEST_CASE("the authenticator checks passwords and delays failures")
     CHECK(auth.authenticate("nol", "secret", "", "192.0.2.2").reason == "login disabled (nologin)");
     CHECK(auth.authenticate("ann", "secret", "root", "192.0.2.3").status == AuthResult::Status::failed);
     CHECK(auth.authenticate("ann", "secret", "ann", "192.0.2.3").status == AuthResult::Status::ok);
+
+    // A caller-supplied comparison (APOP's digest), with the same rules and delays.
+    const CredentialCheck clear_text_only = [](const User& user) {
+        return user.password == "{PLAIN}secret" ? PasswordCheck::match : PasswordCheck::unsupported_scheme;
+    };
+    CHECK(auth.authenticate("ann", clear_text_only, "", "192.0.2.4").status == AuthResult::Status::ok);
+    CHECK(auth.authenticate("nol", clear_text_only, "", "192.0.2.4").reason == "login disabled (nologin)");
+    CHECK(auth.authenticate("nobody", clear_text_only, "", "192.0.2.4").reason == "unknown user");
+    const CredentialCheck never = [](const User&) { return PasswordCheck::mismatch; };
+    CHECK(auth.authenticate("ann", never, "", "192.0.2.4").reason == "password mismatch");
 }
 
 TEST_CASE("the login throttle doubles per failure, caps, forgets on success, and stays bounded")
