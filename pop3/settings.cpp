@@ -1,0 +1,44 @@
+// pop3/settings.cpp - reading and checking the POP3 parameters (see settings.hpp).
+#include "pop3/settings.hpp"
+
+namespace mailroom::pop3 {
+namespace {
+
+constexpr auto idle_timeout_min = std::chrono::minutes(10);   // RFC 1939 section 3
+
+}  // namespace
+
+std::optional<Settings> read_settings(const core::Config& config, std::string& error)
+{
+    std::string why;
+    auto format = UidlFormat::parse(config.get("pop3_uidl_format"), why);
+    if (!format) {
+        error = config.origin("pop3_uidl_format") + ": pop3_uidl_format: " + why;
+        return std::nullopt;
+    }
+    Settings settings;
+    settings.uidl_format = std::move(*format);
+    settings.mark_seen = config.get_bool("pop3_mark_seen");
+    settings.enable_apop = config.get_bool("pop3_enable_apop");
+    settings.login_timeout = config.get_time("pop3_login_timeout");
+    settings.idle_timeout = config.get_time("pop3_idle_timeout");
+    settings.host_name = config.get("myhostname");
+    if (settings.idle_timeout < idle_timeout_min) {
+        error = config.origin("pop3_idle_timeout") +
+                ": pop3_idle_timeout: must be at least 10m (RFC 1939 section 3 requires 10 minutes)";
+        return std::nullopt;
+    }
+    if (settings.login_timeout.count() == 0) {
+        error = config.origin("pop3_login_timeout") + ": pop3_login_timeout: must be more than 0";
+        return std::nullopt;
+    }
+    const auto limit = config.get_number("pop3_error_limit");
+    if (limit == 0 || limit > 1000) {
+        error = config.origin("pop3_error_limit") + ": pop3_error_limit: expected 1 to 1000";
+        return std::nullopt;
+    }
+    settings.error_limit = static_cast<unsigned>(limit);
+    return settings;
+}
+
+}  // namespace mailroom::pop3
