@@ -4,6 +4,7 @@
 #include "core/config/core_parameters.hpp"
 #include "delivery/delivery_parameters.hpp"
 #include "mailstore/mailstore_parameters.hpp"
+#include "pop3/pop3_parameters.hpp"
 
 #include <iostream>
 
@@ -11,7 +12,8 @@ namespace mailroom::programs {
 
 std::vector<core::ParameterTable> all_parameter_tables()
 {
-    return {core::core_parameters(), mailstore::mailstore_parameters(), delivery::delivery_parameters()};
+    return {core::core_parameters(), mailstore::mailstore_parameters(), delivery::delivery_parameters(),
+            pop3::pop3_parameters()};
 }
 
 std::shared_ptr<const core::Config> load_config_or_report(const std::string& path, const char* program,

@@ -2,12 +2,13 @@
 #include "core/programs/services.hpp"
 
 #include "delivery/lmtp/lmtp_service.hpp"
+#include "pop3/pop3_service.hpp"
 
 namespace mailroom::programs {
 
 const std::vector<std::string>& listen_parameters()
 {
-    static const std::vector<std::string> names{"lmtp_listen"};
+    static const std::vector<std::string> names{"lmtp_listen", "pop3_listen", "pop3s_listen"};
     return names;
 }
 
@@ -16,6 +17,8 @@ std::vector<core::Service> configured_services(core::Runtime& runtime)
     std::vector<core::Service> services;
     if (auto lmtp = delivery::lmtp::lmtp_service(runtime))
         services.push_back(std::move(*lmtp));
+    for (auto& pop3 : pop3::pop3_services(runtime))
+        services.push_back(std::move(pop3));
     return services;
 }
 
