@@ -131,6 +131,12 @@ Result<void> MailboxIndex::rebuild_from_uid_list()
             uid_hints_[key] = uid;
         }
         uid_list_offset_ = (*list)->bytes_read;
+        // The old modseqs are lost with the index; CONDSTORE clients must never see them go
+        // backwards, so continue from the clock in microseconds, far above any count of
+        // changes the mailbox can have had.
+        state->header.highest_modseq = static_cast<ModSeq>(
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count());
     } else {
         // A new mailbox (or an unreadable UID list): UIDVALIDITY from the clock, so it
         // differs from any earlier incarnation's.

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <chrono>
 #include <ctime>
 #include <string>
@@ -24,6 +26,25 @@ bool back_off(Clock::time_point deadline, int& attempt)
     const auto pause = std::chrono::milliseconds(std::min(20 * (1 << std::min(attempt++, 4)), 320));
     std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - Clock::now()));
     return true;
+}
+
+// liblockfile's rule: a lock file names its holder's pid; when no such process exists on this
+// host, the lock is stale whatever its age.
+bool holder_is_gone(const std::filesystem::path& lock_path)
+{
+    char text[32] = {};
+    const int fd = ::open(lock_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const ssize_t n = ::read(fd, text, sizeof text - 1);
+    ::close(fd);
+    if (n <= 0)
+        return false;
+    char* end = nullptr;
+    const long pid = std::strtol(text, &end, 10);
+    if (pid <= 0 || (end && *end != '\n' && *end != '\0'))
+        return false;
+    return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
 Error lock_timeout(const std::filesystem::path& path, std::string_view kind)
@@ -92,8 +113,9 @@ Result<MboxLock> MboxLock::dotlock(const std::filesystem::path& path, const Mbox
             return errno_error(errno, "cannot create lock file", lock_path.string());
         struct stat st {};
         if (::lstat(lock_path.c_str(), &st) == 0 &&
-            std::time(nullptr) - st.st_mtime > static_cast<std::time_t>(policy.stale_after.count())) {
-            ::unlink(lock_path.c_str());   // left by a crashed process
+            (std::time(nullptr) - st.st_mtime > static_cast<std::time_t>(policy.stale_after.count()) ||
+             holder_is_gone(lock_path))) {
+            ::unlink(lock_path.c_str());   // left by a crashed or killed process
             continue;
         }
         if (!back_off(deadline, attempt))
