@@ -62,6 +62,13 @@ const ParameterSpec parameters[] = {
      "Program that delivers to local users' mailboxes instead of mailroom (run with /bin/sh -c as the user; "
      "$EXTENSION etc. are in its environment, not expanded by mailroom).",
      core::param_expand_at_use},
+    {"filter_rc_path", "$home/.procmailrc", L,
+     "procmailrc files to try for a mailbox delivery, first usable wins (names as in forward_path). The file must "
+     "belong to the user or root and not be writable by others. Empty: no user filters.",
+     core::param_expand_at_use},
+    {"filter_site_rc", "", S,
+     "A procmailrc run before the user's for every mailbox delivery (like /etc/procmailrc, but with the user's "
+     "rights). Empty: none."},
     {"command_time_limit", "1000s", T, "Time limit for |command destinations and mailbox_command."},
     {"sendmail_path", "/usr/sbin/sendmail", S,
      "The MTA's sendmail program; forwarded mail is re-submitted with -i -f SENDER -- RECIPIENT..."},

@@ -94,7 +94,8 @@ Status deliver_to_recipient(DeliveryServices& services, const MessageInput& inpu
     if (resolution.summary().temporary())
         return resolution.summary();   // nothing is delivered: the whole recipient is retried
 
-    const MessageContext context{settings, *services.config, input.message, input.trace, request.address};
+    const MessageContext context{settings,        *services.config,       input.message, input.trace,
+                                 request.address, services.filters.get(), &log};
     std::size_t done = 0;
     std::map<std::pair<std::string, std::string>, std::vector<const Destination*>> forwards;
     for (const auto& d : resolution.destinations) {

@@ -18,6 +18,10 @@
 #include <string>
 #include <string_view>
 
+namespace mailroom::filters {
+class Engine;
+}
+
 namespace mailroom::delivery {
 
 // What deliveries need from one configuration snapshot; shared by every session using it.
@@ -26,6 +30,7 @@ struct DeliveryServices {
     std::shared_ptr<const core::Config> config;
     std::shared_ptr<core::UserDatabase> users;
     std::shared_ptr<AliasMaps> aliases;   // long-lived: outlives snapshots to keep its cache
+    std::shared_ptr<filters::Engine> filters;   // long-lived too: caches parsed rc files
 };
 
 struct RecipientRequest {

@@ -82,6 +82,8 @@ std::optional<DeliverySettings> read_delivery_settings(const core::Config& confi
     s.expand_owner_alias = config.get_bool("expand_owner_alias");
     s.duplicate_filter_limit = config.get_number("duplicate_filter_limit");
     s.mailbox_command = std::string(core::trim(config.get("mailbox_command")));
+    s.filter_rc_path = core::split_list(config.get("filter_rc_path"));
+    s.filter_site_rc = std::string(core::trim(config.get("filter_site_rc")));
     s.command_time_limit = config.get_time("command_time_limit");
     s.sendmail_path = config.get("sendmail_path");
     s.default_privs = config.get("default_privs");

@@ -34,6 +34,8 @@ struct DeliverySettings {
     bool expand_owner_alias = false;
     std::size_t duplicate_filter_limit = 1000;
     std::string mailbox_command;                       // as written; the shell expands $NAMEs
+    std::vector<std::string> filter_rc_path;           // unexpanded items
+    std::string filter_site_rc;
     std::chrono::milliseconds command_time_limit{std::chrono::seconds(1000)};
     std::string sendmail_path;
     std::string default_privs;

@@ -4,6 +4,7 @@
 // writes take the owner's file-system identity (core::ScopedFsIdentity) for their duration.
 #pragma once
 #include "core/config/config.hpp"
+#include "core/log/log.hpp"
 #include "delivery/resolve/destination.hpp"
 #include "delivery/settings.hpp"
 #include "delivery/status.hpp"
@@ -12,6 +13,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace mailroom::filters {
+class Engine;
+}
 
 namespace mailroom::delivery {
 
@@ -22,6 +27,8 @@ struct MessageContext {
     std::string_view message;         // as received, LF line ends, no From_ line
     TraceInfo trace;
     std::string original_recipient;   // ORIGINAL_RECIPIENT: the address as the client gave it
+    filters::Engine* filters = nullptr;   // procmailrc engine for the filter step; null: none
+    const core::Logger* log = nullptr;    // for warnings (ignored rc files, filter errors)
 };
 
 // The header lines on top of a stored or piped copy: Return-Path, Delivered-To, Received;
@@ -35,9 +42,10 @@ struct MailboxOptions {
     std::string folder;   // a folder to prefer over INBOX when it exists (mailroom deliver -m)
 };
 
-// The user's mailbox: mailbox_command for local users when set; else INBOX, or the folder
-// named by the address extension (lmtp_save_to_detail_mailbox) or options.folder when that
-// folder exists. Quota and mailbox_size_limit apply (5.2.2, or 4.2.2 with
+// The user's mailbox: mailbox_command for local users when set; else the filter step (the
+// site's and the user's procmailrc, see filter.hpp) when there is one; else INBOX, or the
+// folder named by the address extension (lmtp_save_to_detail_mailbox) or options.folder when
+// that folder exists. Quota and mailbox_size_limit apply (5.2.2, or 4.2.2 with
 // quota_full_tempfail). An mbox INBOX in a shared spool directory is created as the user with
 // the directory's group when the directory is group-writable (Postfix's mailbox.c).
 Status deliver_mailbox(const MessageContext& context, const Destination& destination, const MailboxOptions& options);

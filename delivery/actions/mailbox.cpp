@@ -1,6 +1,7 @@
 // delivery/actions/mailbox.cpp - delivery to a user's mailbox: mailbox_command, or INBOX / the
 // detail folder (Postfix mailbox.c, Dovecot's lmtp_save_to_detail_mailbox).
 #include "delivery/actions/actions.hpp"
+#include "delivery/actions/filter.hpp"
 #include "delivery/actions/mailbox_store.hpp"
 
 #include "mailstore/location.hpp"
@@ -39,13 +40,20 @@ Status deliver_mailbox(const MessageContext& context, const Destination& destina
         return deliver_command(context, command);
     }
 
+    const std::string copy = message_copy(trace_block(context, destination), context.message);
+    if (context.filters) {
+        // The quota applies before any filter runs: a full mailbox refuses the message whole.
+        if (auto full = check_mailbox_space(context.settings, context.config, user, copy.size()))
+            return *full;
+        if (auto filtered = run_filters(context, destination, *location, copy))
+            return *filtered;
+    }
     std::string folder;
     const std::string& wanted = !options.folder.empty()                 ? options.folder
                                 : context.settings.save_to_detail_mailbox ? destination.extension
                                                                           : options.folder;
     if (!wanted.empty() && !folder_exists(*location, wanted, folder))
         folder.clear();
-    const std::string copy = message_copy(trace_block(context, destination), context.message);
     return store_in_mailbox(context.settings, context.config,
                             {user, *location, folder, copy, destination.sender, context.trace.arrival});
 }

@@ -7,6 +7,7 @@
 #include "delivery/lmtp/data_decoder.hpp"
 #include "delivery/pipeline.hpp"
 #include "delivery/spool.hpp"
+#include "filters/engine.hpp"
 
 #include <pwd.h>
 #include <sysexits.h>
@@ -180,7 +181,7 @@ int deliver_main(const std::vector<std::string>& args, const ConfigLoader& load_
                                                   : std::string();
 
     DeliveryServices services{std::move(*settings), config, std::shared_ptr<core::UserDatabase>(std::move(users)),
-                              std::make_shared<AliasMaps>()};
+                              std::make_shared<AliasMaps>(), std::make_shared<filters::Engine>()};
     const std::string queue_id = core::new_log_id();
     const TraceInfo trace{queue_id, services.settings.myhostname, {}, {}, "local", std::time(nullptr)};
     const MessageInput input{spool.view(), sender, trace, std::chrono::steady_clock::now(), "local"};

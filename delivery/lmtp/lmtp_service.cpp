@@ -3,6 +3,7 @@
 
 #include "delivery/lmtp/session.hpp"
 #include "delivery/settings.hpp"
+#include "filters/engine.hpp"
 
 #include <cstdlib>
 
@@ -38,9 +39,11 @@ std::optional<core::Service> lmtp_service(core::Runtime& runtime)
         throw core::ServerError(config.origin("unix_socket_mode") + ": unix_socket_mode: expected an octal mode, not \"" +
                                 mode + "\"");
     service.unix_socket_mode = static_cast<unsigned>(parsed);
-    auto aliases = std::make_shared<AliasMaps>();
-    service.handler = [&runtime, aliases](std::shared_ptr<core::Connection> connection) {
-        return run_session(std::move(connection), runtime, aliases);
+    DeliveryServices shared;
+    shared.aliases = std::make_shared<AliasMaps>();
+    shared.filters = std::make_shared<filters::Engine>();
+    service.handler = [&runtime, shared](std::shared_ptr<core::Connection> connection) {
+        return run_session(std::move(connection), runtime, shared);
     };
     return service;
 }

@@ -234,7 +234,7 @@ awaitable<void> serve(std::unique_ptr<Session> session)
 }  // namespace
 
 awaitable<void> run_session(std::shared_ptr<core::Connection> connection, core::Runtime& runtime,
-                            std::shared_ptr<AliasMaps> aliases)
+                            const DeliveryServices& shared)
 {
     const auto snapshot = runtime.snapshot();
     std::string error;
@@ -245,7 +245,7 @@ awaitable<void> run_session(std::shared_ptr<core::Connection> connection, core::
     }
     return serve(std::make_unique<Session>(
         std::move(connection), runtime,
-        DeliveryServices{std::move(*settings), snapshot->config, snapshot->users, std::move(aliases)}));
+        DeliveryServices{std::move(*settings), snapshot->config, snapshot->users, shared.aliases, shared.filters}));
 }
 
 }  // namespace mailroom::delivery::lmtp

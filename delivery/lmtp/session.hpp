@@ -5,7 +5,7 @@
 #pragma once
 #include "core/net/connection.hpp"
 #include "core/runtime/runtime.hpp"
-#include "delivery/resolve/alias_maps.hpp"
+#include "delivery/pipeline.hpp"
 
 #include <memory>
 
@@ -13,7 +13,9 @@ namespace mailroom::delivery::lmtp {
 
 // Runs the conversation until QUIT, an error limit, a timeout, shutdown or disconnect.
 // The session keeps the configuration snapshot it started with.
+// `shared` carries the caches every session uses (aliases, filter rc files); its settings,
+// config and users come from the session's own snapshot.
 core::awaitable<void> run_session(std::shared_ptr<core::Connection> connection, core::Runtime& runtime,
-                                  std::shared_ptr<AliasMaps> aliases);
+                                  const DeliveryServices& shared);
 
 }  // namespace mailroom::delivery::lmtp
