@@ -23,9 +23,10 @@ public:
     auto run(Fn fn) -> awaitable<std::invoke_result_t<Fn&>>
     {
         using Result = std::invoke_result_t<Fn&>;
-        co_return co_await asio::co_spawn(
-            pool_.get_executor(), [fn = std::move(fn)]() mutable -> awaitable<Result> { co_return fn(); },
-            use_awaitable);
+        // Named, not a temporary inside the co_await expression: g++ 12 destroys such
+        // temporaries twice when they own something (GCC bug 101367).
+        auto task = [fn = std::move(fn)]() mutable -> awaitable<Result> { co_return fn(); };
+        co_return co_await asio::co_spawn(pool_.get_executor(), std::move(task), use_awaitable);
     }
 
     // Runs fn() on a pool thread with the file-system identity of `who` (ScopedFsIdentity),
@@ -33,10 +34,11 @@ public:
     template <class Fn>
     auto run_as(const Credentials& who, Fn fn) -> awaitable<std::invoke_result_t<Fn&>>
     {
-        co_return co_await run([who, fn = std::move(fn)]() mutable {
+        auto task = [who, fn = std::move(fn)]() mutable {   // named: see run()
             ScopedFsIdentity identity(who);
             return fn();
-        });
+        };
+        co_return co_await run(std::move(task));
     }
 
     void stop() { pool_.stop(); }
