@@ -62,7 +62,7 @@ void collect_mbox_tree(const fs::path& root, const std::string& prefix, int dept
         return;
     while (const dirent* entry = ::readdir(dir)) {
         const std::string_view raw = entry->d_name;
-        if (raw.empty() || raw.front() == '.' || raw.ends_with(".lock"))
+        if (raw.empty() || raw.front() == '.' || raw.ends_with(".lock") || raw.find(".lock.") != std::string_view::npos)
             continue;
         const auto name = core::mutf7_to_utf8(raw);
         if (!name || !canonical_mailbox_name(*name, false))

@@ -119,8 +119,6 @@ public:
             auto locked = lock_for_writing(false);
             if (!locked)
                 return locked.error();
-            if (auto repaired = repair_interrupted_append(locked->second.get(), file_); !repaired)
-                return repaired.error();
             return scan_locked(tx, locked->second.get());
         }
         MboxLock lock;
@@ -190,6 +188,10 @@ Result<std::pair<MboxLock, FileDescriptor>> MboxBackend::lock_for_writing(bool c
     if (!opened->created)
         if (auto same = check_still_same_file(file_, opened->fd.get()); !same)
             return same.error();
+    // Before anyone reads the file under this lock: undo a half-written message left by a
+    // killed writer, so it is never indexed.
+    if (auto repaired = repair_interrupted_append(opened->fd.get(), file_); !repaired)
+        return repaired.error();
     return std::pair{std::move(*lock), std::move(opened->fd)};
 }
 
@@ -276,8 +278,6 @@ Result<void> MboxBackend::rewrite(IndexTransaction& tx, const std::set<Uid>& exp
     if (!locked)
         return locked.error();
     const int fd = locked->second.get();
-    if (auto repaired = repair_interrupted_append(fd, file_); !repaired)
-        return repaired.error();
     if (auto scanned = scan_locked(tx, fd); !scanned)   // others may have written since our last look
         return scanned;
     std::vector<const MessageRecord*> order;

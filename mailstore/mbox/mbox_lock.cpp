@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -45,6 +46,21 @@ bool holder_is_gone(const std::filesystem::path& lock_path)
     if (pid <= 0 || (end && *end != '\n' && *end != '\0'))
         return false;
     return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+// Temporary files "NAME.lock.PID.N" of lockers killed before they could remove them.
+void remove_dead_lock_temps(const std::filesystem::path& path)
+{
+    const std::string prefix = path.filename().string() + ".lock.";
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(path.parent_path(), ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with(prefix))
+            continue;
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            std::filesystem::remove(entry.path(), ec);
+    }
 }
 
 Error lock_timeout(const std::filesystem::path& path, std::string_view kind)
@@ -99,14 +115,27 @@ Result<MboxLock> MboxLock::dotlock(const std::filesystem::path& path, const Mbox
     const std::filesystem::path lock_path = path.string() + ".lock";
     const auto deadline = Clock::now() + policy.timeout;
     int attempt = 0;
+    // As liblockfile does: the pid goes into a file of our own first, which is then linked to
+    // NAME.lock, so a lock file is never seen empty (and its holder can always be checked).
+    static std::atomic<unsigned> counter{0};
+    const std::filesystem::path temp = path.string() + ".lock." + std::to_string(::getpid()) + "." +
+                                       std::to_string(++counter);
+    {
+        const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return errno_error(errno, "cannot create lock file", temp.string());
+        const std::string pid = std::to_string(::getpid()) + "\n";
+        (void)!::write(fd, pid.data(), pid.size());
+        ::close(fd);
+    }
+    struct RemoveTemp {
+        const std::filesystem::path& path;
+        ~RemoveTemp() { ::unlink(path.c_str()); }
+    } remove_temp{temp};
     for (;;) {
-        const int fd = ::open(lock_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            // liblockfile writes the holder's pid; mutt and procmail ignore the content.
-            const std::string pid = std::to_string(::getpid()) + "\n";
-            (void)!::write(fd, pid.data(), pid.size());
-            ::close(fd);
+        if (::link(temp.c_str(), lock_path.c_str()) == 0) {
             lock.dotlock_path_ = lock_path;
+            remove_dead_lock_temps(path);
             return lock;
         }
         if (errno != EEXIST)
