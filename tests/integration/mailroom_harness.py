@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 BUILD_DIR = os.environ.get("MAILROOM_BUILD_DIR", "")
@@ -123,10 +124,33 @@ class Mailroom:
         self.users[name] = user
         return user
 
+    def enable_tls(self):
+        """A self-signed certificate for localhost in the scratch directory, used by STARTTLS,
+        STLS and the implicit-TLS services (imaps, pop3s). Returns the certificate's path."""
+        cert, key = self.path("tls", "cert.pem"), self.path("tls", "key.pem")
+        if not os.path.exists(cert):
+            os.makedirs(self.path("tls"), exist_ok=True)
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                            "-nodes", "-days", "2", "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
+                           check=True, capture_output=True)
+            os.chmod(key, 0o600)
+        self.parameters["tls_cert_file"] = cert
+        self.parameters["tls_key_file"] = key
+        return cert
+
     def write_config(self):
-        lines = ["%s = %s" % (k, v) for k, v in self.parameters.items()]
-        with open(self.config_file, "w") as f:
-            f.write("\n".join(lines) + "\n")
+        # Atomically, and only when it changed: tests run `mailroom` from several threads.
+        text = "\n".join("%s = %s" % (k, v) for k, v in self.parameters.items()) + "\n"
+        try:
+            with open(self.config_file) as f:
+                unchanged = f.read() == text
+        except FileNotFoundError:
+            unchanged = False
+        if not unchanged:
+            temporary = "%s.%d.%d" % (self.config_file, os.getpid(), threading.get_ident())
+            with open(temporary, "w") as f:
+                f.write(text)
+            os.replace(temporary, self.config_file)
         if not os.path.exists(self.users_file):
             open(self.users_file, "w").close()
 
