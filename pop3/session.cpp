@@ -12,6 +12,9 @@
 #include "pop3/protocol.hpp"
 #include "pop3/settings.hpp"
 
+// g++ 12 miscompiles some co_await forms in this file's coroutines (a frame resumed after it
+// finished, seen as SIGILL after STLS with `co_return co_await` in a loop): results of co_await
+// are bound to named variables first, and no co_await appears inside a condition.
 namespace mailroom::pop3 {
 namespace {
 
@@ -133,7 +136,8 @@ awaitable<void> Session::serve()
             std::size_t used = 0;
             event = machine_.feed(framed_, used);
         }
-        if (!co_await handle(std::move(event)))
+        const bool go_on = co_await handle(std::move(event));
+        if (!go_on)
             co_return;
     }
     if (conn_->timed_out()) {
@@ -159,31 +163,33 @@ awaitable<void> Session::send_output(bool now)
 // machine's answer), handled in turn. false: the session ends.
 awaitable<bool> Session::handle(Protocol::Event event)
 {
-    for (;;) {
-        if (std::holds_alternative<Protocol::NeedMore>(event))
-            co_return true;
-        if (std::holds_alternative<Protocol::StartTls>(event))
-            co_return co_await start_tls();
-        if (const auto* request = std::get_if<Protocol::Retrieve>(&event))
-            co_return co_await retrieve(*request);
+    while (std::holds_alternative<Protocol::Login>(event) || std::holds_alternative<Protocol::Update>(event)) {
         if (const auto* request = std::get_if<Protocol::Login>(&event)) {
-            event = co_await login(*request);
-            continue;
+            Protocol::Event next = co_await login(*request);
+            event = std::move(next);
+        } else {
+            Protocol::Event next = co_await update(std::get<Protocol::Update>(event));
+            event = std::move(next);
         }
-        if (const auto* request = std::get_if<Protocol::Update>(&event)) {
-            event = co_await update(*request);
-            continue;
-        }
-        reason_ = std::get<Protocol::Close>(event).reason;
-        co_await send_output(true);
-        co_return false;
     }
+    bool go_on = true;
+    if (std::holds_alternative<Protocol::StartTls>(event)) {
+        go_on = co_await start_tls();
+    } else if (const auto* request = std::get_if<Protocol::Retrieve>(&event)) {
+        go_on = co_await retrieve(*request);
+    } else if (const auto* close = std::get_if<Protocol::Close>(&event)) {
+        reason_ = close->reason;
+        co_await send_output(true);
+        go_on = false;
+    }
+    co_return go_on;
 }
 
 awaitable<bool> Session::start_tls()
 {
     co_await send_output(true);
-    if (!co_await conn_->start_tls()) {
+    const bool started = co_await conn_->start_tls();
+    if (!started) {
         reason_ = "TLS handshake failed: " + conn_->tls_error();
         co_return false;
     }
@@ -208,7 +214,8 @@ awaitable<Protocol::Event> Session::login(const Protocol::Login& request)
         co_return machine_.login_failed(result.status == core::AuthResult::Status::temporary_failure
                                             ? Protocol::LoginFailure::temporary
                                             : Protocol::LoginFailure::credentials);
-    co_return co_await open_maildrop(*result.user, request.method);
+    Protocol::Event next = co_await open_maildrop(*result.user, request.method);
+    co_return next;
 }
 
 awaitable<Protocol::Event> Session::open_maildrop(const core::User& user, const std::string& method)
