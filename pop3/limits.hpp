@@ -1,6 +1,6 @@
 // pop3/limits.hpp - the POP3 service's fixed limits, each named after the rule it follows
-// (RFC 2449 section 4 line lengths, RFC 5034 section 4 AUTH responses, RFC 1939 section 7
-// unique-id syntax).
+// (RFC 2449 section 4 line lengths and keywords, RFC 5034 section 4 AUTH responses) or the
+// memory it bounds.
 #pragma once
 #include <cstddef>
 
@@ -13,8 +13,6 @@ inline constexpr std::size_t command_line_max = 253;
 inline constexpr std::size_t sasl_line_max = 8192;
 // RFC 2449 section 4: command keywords are 3 or 4 characters (extensions at most 40).
 inline constexpr std::size_t keyword_max = 40;
-// RFC 1939 section 7: a unique-id is 1 to 70 characters 0x21..0x7E.
-inline constexpr std::size_t uidl_max = 70;
 // Bytes of a message read from the store (and converted) per blocking-pool call.
 inline constexpr std::size_t retrieve_chunk = 64 * 1024;
 // The header block read for the %m UIDL variable; longer headers are hashed up to here.
