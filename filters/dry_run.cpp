@@ -115,6 +115,26 @@ int usage()
 
 }  // namespace
 
+// `-a user+ext@domain`: the recipient a delivery would run the rc file for (RECIPIENT, LOCAL,
+// DOMAIN, EXTENSION, and $1 = the extension, as Postfix's mailbox_command passes it);
+// `-a word` without '@': procmail's own -a, an argument $1, $2...
+void add_argument_or_recipient(FilterInput& input, std::string_view value)
+{
+    const auto at = value.rfind('@');
+    if (at == std::string_view::npos) {
+        input.arguments.emplace_back(value);
+        return;
+    }
+    const std::string local(value.substr(0, at));
+    const auto plus = local.find('+');
+    const std::string extension = plus == std::string::npos ? std::string() : local.substr(plus + 1);
+    input.variables.emplace_back("RECIPIENT", std::string(value));
+    input.variables.emplace_back("LOCAL", local);
+    input.variables.emplace_back("DOMAIN", std::string(value.substr(at + 1)));
+    input.variables.emplace_back("EXTENSION", extension);
+    input.arguments.push_back(extension);
+}
+
 int filter_test_main(int argc, char** argv)
 {
     FilterInput input;
@@ -135,7 +155,7 @@ int filter_test_main(int argc, char** argv)
         else if (arg == "--site-rc" && (v = value()))
             input.site_rc = v;
         else if (arg == "-a" && (v = value()))
-            input.arguments.emplace_back(v);
+            add_argument_or_recipient(input, v);
         else if (arg == "-f" && (v = value()))
             input.envelope_sender = v;
         else if (arg == "--home" && (v = value()))

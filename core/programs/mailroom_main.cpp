@@ -4,6 +4,9 @@
 #include "core/programs/command_line.hpp"
 #include "core/programs/subcommands.hpp"
 #include "delivery/lda/lda_commands.hpp"
+#include "filters/dry_run.hpp"
+
+#include <vector>
 
 #include <csignal>
 #include <cstring>
@@ -29,6 +32,23 @@ int newaliases_command(const SubcommandArgs& a)
     return mailroom::delivery::lda::newaliases_main(a.args, config_loader(a, "mailroom newaliases"));
 }
 
+// `mailroom filter test ...`: the filter engine's dry run (docs/filters.md).
+int filter_command(const SubcommandArgs& a)
+{
+    if (a.args.empty() || a.args[0] != "test") {
+        std::cerr << "usage: mailroom filter test [--rc FILE] [--site-rc FILE] [-a RECIPIENT|ARG]... [-f SENDER]\n"
+                     "                            [--home DIR] [--set NAME=VALUE]... [--run-programs] < message\n";
+        return 64;
+    }
+    std::vector<std::string> words{"mailroom filter test"};
+    words.insert(words.end(), a.args.begin() + 1, a.args.end());
+    std::vector<char*> argv;
+    for (auto& word : words)
+        argv.push_back(word.data());
+    argv.push_back(nullptr);
+    return mailroom::filters::filter_test_main(static_cast<int>(words.size()), argv.data());
+}
+
 struct Subcommand {
     const char* name;
     int (*run)(const SubcommandArgs&);
@@ -42,6 +62,7 @@ constexpr Subcommand subcommands[] = {
     {"mailbox", mailroom::programs::mailbox_command, "a user's mailboxes: list, status, save, fetch, flags, expunge..."},
     {"deliver", deliver_command, "deliver a message from stdin (-f SENDER -a RCPT -d USER -m FOLDER)"},
     {"newaliases", newaliases_command, "check aliases files and report problems by line"},
+    {"filter", filter_command, "filter test: a dry run of procmailrc rules over a message on stdin"},
 };
 
 int usage()
