@@ -1,8 +1,8 @@
 """POP3 against a real mailroomd (docs/pop3.md): every command with poplib, state errors and bad
 input over raw sockets, pipelining, APOP and AUTH, STLS and implicit TLS, the maildrop claim
 ([IN-USE]), a dropped connection, mail arriving meanwhile, messages delivered over LMTP fetched
-byte-exact from a Maildir and an mbox user, the log lines, plaintext refusal off loopback, and a
-graceful shutdown."""
+byte-exact from a Maildir and an mbox user, the log lines, plaintext refusal off loopback, the
+login timeout, a failed UPDATE, and a graceful shutdown."""
 
 import os
 import poplib
@@ -372,7 +372,45 @@ class Pop3OffLoopbackTest(unittest.TestCase):
         client.quit()
 
 
-class Pop3ShutdownTest(unittest.TestCase):
+class Pop3LifecycleTest(unittest.TestCase):
+    """Each test runs its own mailroomd: timeouts, storage failures and shutdown."""
+
+    def test_login_timeout(self):
+        with Mailroom(services=["pop3"], pop3_login_timeout="1s") as m:
+            m.start()
+            raw = RawPop3(m.port("pop3"))
+            self.addCleanup(raw.close)
+            started = time.time()
+            self.assertIsNone(raw.line())
+            self.assertLess(time.time() - started, 5)
+            m.wait_for_log(r"Disconnected: Inactivity \(no login\), rip=127\.0\.0\.1")
+
+    def test_a_failed_update_answers_sys_temp_and_removes_nothing(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root: the store works with the user's rights, which root would bypass")
+        with Mailroom(services=["lmtp", "pop3"]) as m:
+            user = m.add_user("ann")
+            m.start()
+            with smtplib.LMTP("127.0.0.1", m.port("lmtp")) as lmtp:
+                lmtp.sendmail("s@example.org", ["ann@mail.example.com"], b"Subject: stay\r\n\r\nstay\r\n")
+            raw = RawPop3(m.port("pop3"))
+            self.addCleanup(raw.close)
+            raw.command("USER ann")
+            raw.command("PASS secret")
+            self.assertTrue(raw.command("DELE 1").startswith(b"+OK"))
+            directories = [os.path.join(user.maildir(), sub) for sub in ("new", "cur")]
+            for directory in directories:
+                os.chmod(directory, 0o555)
+            try:
+                self.assertEqual(raw.command("QUIT"),
+                                 b"-ERR [SYS/TEMP] The deleted messages could not be removed; they stay in the maildrop.")
+            finally:
+                for directory in directories:
+                    os.chmod(directory, 0o700)
+            self.assertEqual(len(maildir_messages(user.maildir())), 1)
+            m.wait_for_log(r"cannot update the maildrop of user=<ann>: .*Permission denied")
+            m.wait_for_log(r"Disconnected: Storage error during logout user=<ann>, .*del=0/1")
+
     def test_shutdown_answers_and_deletes_nothing(self):
         with Mailroom(services=["lmtp", "pop3"]) as m:
             m.add_user("ann")
