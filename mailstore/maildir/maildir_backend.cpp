@@ -276,7 +276,8 @@ Result<void> MaildirBackend::write_flags(const MessageRecord& record, std::strin
         const auto relative = locate(record, key);
         if (!relative)
             return Error{make_error_code(Errc::expunged), "message " + std::to_string(record.uid) + " is gone"};
-        const MaildirName current = parse_maildir_name(fs::path(*relative).filename().string());
+        const std::string file_name = fs::path(*relative).filename().string();   // `current` points into it
+        const MaildirName current = parse_maildir_name(file_name);
         const InfoFlags info = parse_info_flags(current.flags);
         const std::string target =
             "cur/" + with_flags(key, info_letters(flags, keywords & 0x3ffffff, info.other_letters));
