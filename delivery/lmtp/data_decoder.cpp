@@ -3,47 +3,45 @@
 
 namespace mailroom::delivery::lmtp {
 
+bool DotDecoder::pending_step(char c, std::string& out)
+{
+    switch (pending_) {
+    case Pending::dot:   // "." at the start of a line
+        if (c == '\r') {
+            pending_ = Pending::dot_cr;
+            return true;
+        }
+        if (c == '\n')
+            return done_ = true;
+        pending_ = Pending::none;   // the dot was stuffing: drop it, keep c
+        line_start_ = false;
+        return false;
+    case Pending::dot_cr:
+        if (c == '\n')
+            return done_ = true;
+        out += '\r';   // ".\rX": a stuffed line starting with a bare CR
+        pending_ = Pending::none;
+        line_start_ = false;
+        return false;
+    case Pending::cr:
+        pending_ = Pending::none;
+        out += c == '\n' ? '\n' : '\r';
+        line_start_ = c == '\n';
+        return c == '\n';
+    case Pending::none: break;
+    }
+    return false;
+}
+
 std::size_t DotDecoder::decode(std::string_view input, std::string& out)
 {
     std::size_t i = 0;
     while (i < input.size() && !done_) {
         const char c = input[i];
-        switch (pending_) {
-        case Pending::dot:   // "." at the start of a line
-            if (c == '\r') {
-                pending_ = Pending::dot_cr;
+        if (pending_ != Pending::none) {
+            if (pending_step(c, out))
                 ++i;
-            } else if (c == '\n') {
-                done_ = true;
-                ++i;
-            } else {
-                pending_ = Pending::none;   // the dot was stuffing: drop it, keep c
-                line_start_ = false;
-            }
             continue;
-        case Pending::dot_cr:
-            if (c == '\n') {
-                done_ = true;
-                ++i;
-                continue;
-            }
-            out += '\r';   // ".\rX": a stuffed line starting with a bare CR
-            pending_ = Pending::none;
-            line_start_ = false;
-            continue;
-        case Pending::cr:
-            pending_ = Pending::none;
-            if (c == '\n') {
-                out += '\n';
-                line_start_ = true;
-                ++i;
-            } else {
-                out += '\r';
-                line_start_ = false;
-            }
-            continue;
-        case Pending::none:
-            break;
         }
         if (line_start_ && c == '.') {
             pending_ = Pending::dot;

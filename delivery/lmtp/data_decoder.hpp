@@ -18,6 +18,9 @@ public:
 
 private:
     enum class Pending { none, dot, dot_cr, cr };
+    // Settles a waiting '.', ".CR" or CR with the next byte; true when that byte was used.
+    bool pending_step(char c, std::string& out);
+
     Pending pending_ = Pending::none;
     bool line_start_ = true;
     bool done_ = false;

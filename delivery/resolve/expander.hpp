@@ -37,6 +37,7 @@ private:
     void recipient(State state, std::string address);
     void local_switch(State state);
     bool alias(State state, const std::string& name);
+    void owner_alias(State& state, const std::string& name);
     void tokens(const State& state, const std::vector<Target>& targets);
     void token(const State& state, const Target& target);
     void resolve_address(State state, const std::string& address);

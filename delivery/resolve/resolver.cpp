@@ -202,16 +202,7 @@ bool Expander::alias(State state, const std::string& name)
         }
         state.rights = std::move(*rights);
     }
-    // WHERE TO REPORT DELIVERY PROBLEMS: an owner-NAME alias becomes the envelope sender.
-    if (settings.owner_request_special) {
-        const AliasLookup owner = context_.aliases.find(settings.alias_files, "owner-" + name);
-        if (owner.status == AliasLookup::Status::found) {
-            const auto first = parse_targets(owner.entry->value);
-            const bool expand = settings.expand_owner_alias && !first.targets.empty() &&
-                                first.targets.front().kind == Target::Kind::address;
-            state.owner = state.sender = with_domain(expand ? first.targets.front().value : "owner-" + name);
-        }
-    }
+    owner_alias(state, name);
     const TargetList targets = parse_targets(found.entry->value);
     if (!targets.errors.empty()) {
         fail("4.3.5", "mail system configuration error: " + state.origin + ": " + targets.errors.front());
@@ -219,6 +210,21 @@ bool Expander::alias(State state, const std::string& name)
     }
     tokens(state, targets.targets);
     return true;
+}
+
+void Expander::owner_alias(State& state, const std::string& name)
+{
+    // WHERE TO REPORT DELIVERY PROBLEMS: an owner-NAME alias becomes the envelope sender.
+    const auto& settings = context_.settings;
+    if (!settings.owner_request_special)
+        return;
+    const AliasLookup owner = context_.aliases.find(settings.alias_files, "owner-" + name);
+    if (owner.status != AliasLookup::Status::found)
+        return;
+    const auto first = parse_targets(owner.entry->value);
+    const bool expand = settings.expand_owner_alias && !first.targets.empty() &&
+                        first.targets.front().kind == Target::Kind::address;
+    state.owner = state.sender = with_domain(expand ? first.targets.front().value : "owner-" + name);
 }
 
 void Expander::tokens(const State& state, const std::vector<Target>& targets)
