@@ -79,6 +79,9 @@ awaitable<bool> SessionIo::idle(const Command& command, Reply& reply)
         auto wake_at = last_output + settings.idle_notify_interval;
         if (!subscription.watched && session_.selected())
             wake_at = std::min(wake_at, Clock::now() + settings.idle_poll_interval);
+        // Hours may pass here: keep no buffers of our own either.
+        std::string().swap(session_.out());
+        std::string().swap(pending_);
         waker->timer.expires_at(wake_at);
         auto woke = co_await (conn_->wait_readable() ||
                               waker->timer.async_wait(core::asio::as_tuple(core::use_awaitable)));

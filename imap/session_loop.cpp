@@ -47,6 +47,10 @@ void SessionIo::update_transport()
 
 awaitable<void> SessionIo::run()
 {
+    // When the idle watchdog wins the server's race it cancels this coroutine; what follows a
+    // cancelled read must still run (the log line, closing the views on the pool), so
+    // cancellation ends the pending operation instead of throwing from every later co_await.
+    co_await core::asio::this_coro::throw_if_cancelled(false);
     try {
         co_await converse();
     } catch (const boost::system::system_error& e) {

@@ -59,8 +59,15 @@ awaitable<bool> Connection::fill_buffer()
         in_.erase(0, in_pos_);
         in_pos_ = 0;
     }
-    if (in_.empty() && in_.capacity() > idle_buffer_keep)
+    // A connection waiting for its next command may wait for hours, and an IMAP server has
+    // thousands of them: no input buffer is held until there are bytes to read.
+    if (in_.empty()) {
         std::string().swap(in_);
+        boost::system::error_code ec;
+        const bool waiting = !tls_ || SSL_pending(tls_->native_handle()) == 0;
+        if (waiting && lowest_socket().available(ec) == 0 && !ec && !(co_await wait_readable()))
+            co_return false;
+    }
     const std::size_t old_size = in_.size();
     in_.resize(old_size + read_chunk);
     const std::size_t n = co_await read_some(in_.data() + old_size, read_chunk);
@@ -148,8 +155,15 @@ awaitable<bool> Connection::wait_readable()
         co_return true;
     if (closed_ || shutdown_requested_)
         co_return false;
-    if (in_.empty() && in_.capacity() > idle_buffer_keep)
+    // A wait for input can last hours (IMAP IDLE): hold no buffers meanwhile, so that many
+    // waiting connections stay cheap. (read_line leaves consumed bytes in place.)
+    if (in_pos_ >= in_.size()) {
         std::string().swap(in_);
+        in_pos_ = 0;
+        scanned_ = 0;
+    }
+    if (out_.empty())
+        std::string().swap(out_);
     touch();
     boost::system::error_code ec;
     reading_ = true;

@@ -268,3 +268,29 @@ TEST_CASE("the command table knows every command once")
     CHECK((find_command("FETCH")->traits & uses_msns));
     CHECK_FALSE((find_command("UID FETCH")->traits & uses_msns));
 }
+
+TEST_CASE("passwords need TLS where plaintext is not allowed (LOGINDISABLED)")
+{
+    auto settings = std::make_shared<ImapSettings>();
+    Session session(settings, mailroom::core::Logger("imap-test"));
+    session.set_transport({false, true, false});
+    const std::string before = capability_list(session);
+    CHECK(before.find("LOGINDISABLED") != std::string::npos);
+    CHECK(before.find("STARTTLS") != std::string::npos);
+    CHECK(before.find("AUTH=") == std::string::npos);
+    for (const char* line : {"a LOGIN ann secret", "b AUTHENTICATE PLAIN", "c AUTHENTICATE LOGIN YW5u"}) {
+        CAPTURE(line);
+        const Reply reply = execute_command(session, parse_command(line));
+        CHECK(reply.status == Status::no);
+        CHECK(reply.code == "PRIVACYREQUIRED");
+        CHECK(reply.action == Action::none);
+    }
+    CHECK(execute_command(session, parse_command("d STARTTLS")).action == Action::start_tls);
+    session.set_transport({true, true, true});
+    const std::string after = capability_list(session);
+    CHECK(after.find("LOGINDISABLED") == std::string::npos);
+    CHECK(after.find("STARTTLS") == std::string::npos);
+    CHECK(after.find("AUTH=PLAIN AUTH=LOGIN") != std::string::npos);
+    CHECK(execute_command(session, parse_command("e STARTTLS")).status == Status::bad);
+    CHECK(execute_command(session, parse_command("f LOGIN ann secret")).action == Action::login);
+}
