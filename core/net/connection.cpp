@@ -60,12 +60,13 @@ awaitable<bool> Connection::fill_buffer()
         in_pos_ = 0;
     }
     // A connection waiting for its next command may wait for hours, and an IMAP server has
-    // thousands of them: no input buffer is held until there are bytes to read.
-    if (in_.empty()) {
+    // thousands of them: no input buffer is held until there are bytes to read. Over TLS the
+    // stream reads ahead into buffers of its own (ciphertext the socket no longer shows), so
+    // only a read through it can tell whether a command is already here.
+    if (in_.empty() && !tls_) {
         std::string().swap(in_);
         boost::system::error_code ec;
-        const bool waiting = !tls_ || SSL_pending(tls_->native_handle()) == 0;
-        if (waiting && lowest_socket().available(ec) == 0 && !ec && !(co_await wait_readable()))
+        if (lowest_socket().available(ec) == 0 && !ec && !(co_await wait_readable()))
             co_return false;
     }
     const std::size_t old_size = in_.size();
@@ -146,7 +147,11 @@ bool Connection::has_buffered_input() const
 {
     if (in_pos_ < in_.size())
         return true;
-    return tls_ && SSL_pending(const_cast<TlsStream&>(*tls_).native_handle()) > 0;
+    if (!tls_)
+        return false;
+    // Decrypted bytes, or whole records OpenSSL holds but has not yet decrypted.
+    SSL* ssl = const_cast<TlsStream&>(*tls_).native_handle();
+    return SSL_pending(ssl) > 0 || SSL_has_pending(ssl) == 1 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0;
 }
 
 awaitable<bool> Connection::wait_readable()
@@ -155,6 +160,9 @@ awaitable<bool> Connection::wait_readable()
         co_return true;
     if (closed_ || shutdown_requested_)
         co_return false;
+    // The TLS stream may hold ciphertext it read ahead (see fill_buffer): read through it.
+    if (tls_)
+        co_return co_await fill_buffer();
     // A wait for input can last hours (IMAP IDLE): hold no buffers meanwhile, so that many
     // waiting connections stay cheap. (read_line leaves consumed bytes in place.)
     if (in_pos_ >= in_.size()) {

@@ -255,6 +255,34 @@ class Pop3Test(unittest.TestCase):
         self.assertTrue(tls.recv(1000).startswith(b"-ERR Log in first"))
         tls.close()
 
+    def test_a_command_in_the_same_segment_as_the_tls_finished_message_is_answered(self):
+        # The client's first command arrives with its handshake's last flight; the server's TLS
+        # layer has read it already and the socket shows nothing more (curl does this).
+        raw = self.raw()
+        raw.send(b"STLS\r\n")
+        self.assertEqual(raw.line(), b"+OK Begin TLS negotiation.")
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = client_context().wrap_bio(incoming, outgoing)
+        while True:
+            try:
+                tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                raw.send(outgoing.read())
+                incoming.write(raw.sock.recv(65536))
+        tls.write(b"CAPA\r\n")
+        raw.send(outgoing.read())      # client Finished and CAPA in one write
+        reply = b""
+        while b"\r\n.\r\n" not in reply:
+            try:
+                reply += tls.read(65536)
+            except ssl.SSLWantReadError:
+                chunk = raw.sock.recv(65536)   # the raw socket's 10 s timeout fails a hang
+                self.assertTrue(chunk, "connection closed")
+                incoming.write(chunk)
+        self.assertTrue(reply.startswith(b"+OK"), reply)
+        raw.sock.close()
+
     # -- the maildrop ---------------------------------------------------------------------
     def test_in_use_and_mail_arriving_meanwhile(self):
         self.deliver("cara", b"Subject: first\r\n\r\none\r\n")
