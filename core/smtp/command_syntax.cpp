@@ -1,9 +1,9 @@
-// delivery/lmtp/command_syntax.cpp - MAIL FROM / RCPT TO argument parsing (see command_syntax.hpp).
-#include "delivery/lmtp/command_syntax.hpp"
+// core/smtp/command_syntax.cpp - MAIL FROM / RCPT TO argument parsing (see command_syntax.hpp).
+#include "core/smtp/command_syntax.hpp"
 
 #include "core/util/strings.hpp"
 
-namespace mailroom::delivery::lmtp {
+namespace mailroom::core::smtp {
 namespace {
 
 bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
@@ -97,4 +97,4 @@ std::optional<PathArgument> parse_path_argument(std::string_view argument, std::
     return parsed;
 }
 
-}  // namespace mailroom::delivery::lmtp
+}  // namespace mailroom::core::smtp

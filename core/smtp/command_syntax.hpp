@@ -1,4 +1,4 @@
-// delivery/lmtp/command_syntax.hpp - the arguments of MAIL FROM and RCPT TO (RFC 5321
+// core/smtp/command_syntax.hpp - the arguments of MAIL FROM and RCPT TO (RFC 5321
 // section 4.1.1.2/4.1.1.3 and 4.1.2: Reverse-path / Forward-path, Mail-parameters,
 // Rcpt-parameters), parsed leniently the way the Postfix book's sessions write them:
 // "FROM:<a@b>", "FROM: <a@b>", "FROM:a@b", source routes dropped, UTF-8 passed through.
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace mailroom::delivery::lmtp {
+namespace mailroom::core::smtp {
 
 inline constexpr std::size_t path_max = 512;   // RFC 5321 4.5.3.1.3 asks for 256; be generous
 
@@ -28,4 +28,4 @@ struct PathError {
 std::optional<PathArgument> parse_path_argument(std::string_view argument, std::string_view keyword,
                                                 PathError& error);
 
-}  // namespace mailroom::delivery::lmtp
+}  // namespace mailroom::core::smtp

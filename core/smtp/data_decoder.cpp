@@ -1,7 +1,7 @@
-// delivery/lmtp/data_decoder.cpp - dot-unstuffing and CRLF -> LF (see data_decoder.hpp).
-#include "delivery/lmtp/data_decoder.hpp"
+// core/smtp/data_decoder.cpp - dot-unstuffing and CRLF -> LF (see data_decoder.hpp).
+#include "core/smtp/data_decoder.hpp"
 
-namespace mailroom::delivery::lmtp {
+namespace mailroom::core::smtp {
 
 bool DotDecoder::pending_step(char c, std::string& out)
 {
@@ -108,4 +108,4 @@ void ChunkDecoder::finish(std::string& out)
     pending_cr_ = false;
 }
 
-}  // namespace mailroom::delivery::lmtp
+}  // namespace mailroom::core::smtp

@@ -1,4 +1,4 @@
-// delivery/lmtp/data_decoder.hpp - message content as it arrives: DATA with its dot-stuffing
+// core/smtp/data_decoder.hpp - message content as it arrives: DATA with its dot-stuffing
 // and "." terminator (RFC 5321 section 4.5.2 and 4.1.1.4), and BDAT chunks (RFC 3030
 // section 2), both turned into LF line ends; a CR not followed by LF is kept as it is.
 #pragma once
@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace mailroom::delivery::lmtp {
+namespace mailroom::core::smtp {
 
 class DotDecoder {
 public:
@@ -38,4 +38,4 @@ private:
     bool pending_cr_ = false;
 };
 
-}  // namespace mailroom::delivery::lmtp
+}  // namespace mailroom::core::smtp

@@ -1,12 +1,13 @@
-// delivery/lmtp/commands.cpp - the LMTP commands (RFC 2033 section 4; RFC 5321 section 4.1.1
-// and 4.1.4 for their order; RFC 1870 SIZE=, RFC 6152 BODY=, RFC 6531 SMTPUTF8, RFC 3030
-// BDAT). Replies carry RFC 3463 enhanced codes (RFC 2034).
-#include "delivery/lmtp/command_syntax.hpp"
-#include "delivery/lmtp/protocol.hpp"
+// core/smtp/server_commands.cpp - the SMTP and LMTP commands (RFC 5321 section 4.1.1 and
+// 4.1.4 for their order; RFC 2033 section 4 for LHLO; RFC 1870 SIZE=, RFC 6152 BODY=,
+// RFC 6531 SMTPUTF8, RFC 3030 BDAT, RFC 4954 section 5 AUTH=). Replies carry RFC 3463
+// enhanced codes (RFC 2034).
+#include "core/smtp/command_syntax.hpp"
+#include "core/smtp/server_protocol.hpp"
 
 #include "core/util/strings.hpp"
 
-namespace mailroom::delivery::lmtp {
+namespace mailroom::core::smtp {
 
 Protocol::Event Protocol::command(std::string_view line)
 {
@@ -19,7 +20,7 @@ Protocol::Event Protocol::command(std::string_view line)
         {"LHLO", &Protocol::cmd_lhlo}, {"MAIL", &Protocol::cmd_mail}, {"RCPT", &Protocol::cmd_rcpt},
         {"DATA", &Protocol::cmd_data}, {"BDAT", &Protocol::cmd_bdat}, {"RSET", &Protocol::cmd_rset},
         {"NOOP", &Protocol::cmd_noop}, {"QUIT", &Protocol::cmd_quit}, {"VRFY", &Protocol::cmd_vrfy},
-        {"HELO", &Protocol::cmd_helo}, {"EHLO", &Protocol::cmd_helo}, {"HELP", &Protocol::cmd_help},
+        {"HELO", &Protocol::cmd_helo}, {"EHLO", &Protocol::cmd_ehlo}, {"HELP", &Protocol::cmd_help},
     };
     const auto space = line.find(' ');
     const std::string_view verb = line.substr(0, space);
@@ -27,6 +28,8 @@ Protocol::Event Protocol::command(std::string_view line)
     for (const auto& entry : table)
         if (core::iequals(entry.verb, verb))
             return (this->*entry.handler)(argument);
+    if (!lmtp() && (core::iequals(verb, "STARTTLS") || core::iequals(verb, "AUTH")))
+        return cmd_extension(verb, argument);
     if (verb.empty())
         return error("500", "5.5.2", "Error: bad syntax");
     return error("500", "5.5.2", "Error: command not recognized");
@@ -34,22 +37,67 @@ Protocol::Event Protocol::command(std::string_view line)
 
 Protocol::Event Protocol::cmd_lhlo(std::string_view argument)
 {
+    if (!lmtp())
+        return error("500", "5.5.1", "Error: this is an SMTP server, use EHLO or HELO");
+    return hello_done(argument, true);
+}
+
+Protocol::Event Protocol::cmd_ehlo(std::string_view argument)
+{
+    if (lmtp())
+        return error("500", "5.5.1", "Error: this is an LMTP server, use LHLO (RFC 2033 section 4.1)");
+    return hello_done(argument, true);
+}
+
+Protocol::Event Protocol::cmd_helo(std::string_view argument)
+{
+    if (lmtp())
+        return error("500", "5.5.1", "Error: this is an LMTP server, use LHLO (RFC 2033 section 4.1)");
+    return hello_done(argument, false);
+}
+
+Protocol::Event Protocol::hello_done(std::string_view argument, bool extended)
+{
     const std::string_view name = core::trim(argument);
     if (name.empty())
-        return error("501", "5.5.4", "Syntax: LHLO hostname");
-    lhlo_name_ = std::string(name);
+        return error("501", "5.5.4", std::string("Syntax: ") + (lmtp() ? "LHLO" : extended ? "EHLO" : "HELO") +
+                                         " hostname");
+    hello_name_ = std::string(name);
     Event event = reset_transaction();   // RFC 5321 4.1.4: like RSET
+    if (!extended) {
+        output_ += "250 " + settings_.host_name + "\r\n";
+        return event;
+    }
     const auto limit = settings_.message_size_limit;
-    output_ += "250-" + settings_.host_name + "\r\n" + "250-PIPELINING\r\n" + "250-ENHANCEDSTATUSCODES\r\n" +
-               "250-8BITMIME\r\n" + "250-SIZE" + (limit ? " " + std::to_string(limit) : std::string()) + "\r\n" +
-               "250-CHUNKING\r\n" + "250 SMTPUTF8\r\n";
+    std::vector<std::string> keywords{"PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME",
+                                      "SIZE" + (limit ? " " + std::to_string(limit) : std::string()), "CHUNKING",
+                                      "SMTPUTF8"};
+    keywords.insert(keywords.end(), extra_keywords_.begin(), extra_keywords_.end());
+    output_ += "250-" + settings_.host_name + "\r\n";
+    for (std::size_t i = 0; i < keywords.size(); ++i)
+        output_ += (i + 1 < keywords.size() ? "250-" : "250 ") + keywords[i] + "\r\n";
     return event;
+}
+
+Protocol::Event Protocol::cmd_extension(std::string_view verb, std::string_view argument)
+{
+    if (hello_name_.empty())
+        return error("503", "5.5.1", "Error: send EHLO first");
+    if (has_mail_)   // RFC 3207 section 4, RFC 4954 section 4: not inside a mail transaction
+        return error("503", "5.5.1", "Error: " + core::to_upper(verb) + " not allowed during a mail transaction");
+    return Extension{core::to_upper(verb), std::string(core::trim(argument))};
+}
+
+void Protocol::tls_started()
+{
+    reset_transaction();
+    hello_name_.clear();
 }
 
 Protocol::Event Protocol::cmd_mail(std::string_view argument)
 {
-    if (lhlo_name_.empty())
-        return error("503", "5.5.1", "Error: send LHLO first");
+    if (hello_name_.empty())
+        return error("503", "5.5.1", lmtp() ? "Error: send LHLO first" : "Error: send HELO/EHLO first");
     if (has_mail_)
         return error("503", "5.5.1", "Error: nested MAIL command");
     PathError why;
@@ -69,15 +117,39 @@ Protocol::Event Protocol::cmd_mail(std::string_view argument)
             const std::string body = core::to_upper(value);
             if (body != "7BIT" && body != "8BITMIME")
                 return error("501", "5.5.4", "Error: unsupported BODY value " + body);
+        } else if (keyword == "AUTH" && !lmtp()) {
+            // RFC 4954 section 5: the original submitter; mailroom keeps no such trust chain.
         } else if (keyword != "SMTPUTF8" || !value.empty()) {
             return error("555", "5.5.4", "Error: unsupported MAIL parameter " + keyword);
         }
+    }
+    if (settings_.verify_sender) {
+        pending_sender_ = std::move(path->address);
+        pending_size_ = size;
+        phase_ = Phase::verifying_sender;
+        return VerifySender{pending_sender_};
     }
     has_mail_ = true;
     sender_ = std::move(path->address);
     declared_size_ = size;
     reply("250", "2.1.0", "Ok");
     return NeedMore{};
+}
+
+void Protocol::sender_verified(const Status& status)
+{
+    if (phase_ != Phase::verifying_sender)
+        return;
+    phase_ = Phase::command;
+    if (status.ok()) {
+        has_mail_ = true;
+        sender_ = std::move(pending_sender_);
+        declared_size_ = pending_size_;
+        reply("250", "2.1.0", "Ok");
+    } else {
+        send_reply(status.reply, status.enhanced, "<" + pending_sender_ + ">: " + one_line(status.text));
+    }
+    pending_sender_.clear();
 }
 
 Protocol::Event Protocol::cmd_rcpt(std::string_view argument)
@@ -112,7 +184,7 @@ void Protocol::recipient_verified(const Status& status)
         reply("250", "2.1.5", "<" + pending_recipient_ + "> " + one_line(status.text));
         recipients_.push_back(std::move(pending_recipient_));
     } else {
-        reply(std::to_string(status.reply), status.enhanced, "<" + pending_recipient_ + ">: " + one_line(status.text));
+        send_reply(status.reply, status.enhanced, "<" + pending_recipient_ + ">: " + one_line(status.text));
     }
     pending_recipient_.clear();
 }
@@ -125,8 +197,8 @@ Protocol::Event Protocol::cmd_data(std::string_view argument)
         return error("503", "5.5.1", "Error: need MAIL command");
     if (message_started_)
         return error("503", "5.5.1", "Error: DATA after BDAT");
-    if (recipients_.empty())   // RFC 2033 4.2: no successful RCPT, DATA fails with 503
-        return error("503", "5.5.1", "Error: no valid recipients");
+    if (recipients_.empty())   // RFC 2033 4.2, RFC 5321 3.3: no successful RCPT, DATA fails with 503/554
+        return error(lmtp() ? "503" : "554", "5.5.1", "Error: no valid recipients");
     message_started_ = true;
     phase_ = Phase::data;
     output_ += "354 End data with <CR><LF>.<CR><LF>\r\n";
@@ -184,15 +256,11 @@ Protocol::Event Protocol::cmd_vrfy(std::string_view)
     return NeedMore{};
 }
 
-Protocol::Event Protocol::cmd_helo(std::string_view)
-{
-    return error("500", "5.5.1", "Error: this is an LMTP server, use LHLO (RFC 2033 section 4.1)");
-}
-
 Protocol::Event Protocol::cmd_help(std::string_view)
 {
-    reply("214", "2.0.0", "Commands: LHLO MAIL RCPT DATA BDAT RSET NOOP VRFY HELP QUIT");
+    reply("214", "2.0.0", lmtp() ? "Commands: LHLO MAIL RCPT DATA BDAT RSET NOOP VRFY HELP QUIT"
+                                 : "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP VRFY HELP QUIT");
     return NeedMore{};
 }
 
-}  // namespace mailroom::delivery::lmtp
+}  // namespace mailroom::core::smtp

@@ -1,14 +1,17 @@
-// delivery/lmtp/protocol.cpp - input framing, message content and per-recipient replies of
-// the LMTP state machine (RFC 2033 section 4.2, RFC 3030, RFC 2920). The commands
-// themselves are in commands.cpp.
-#include "delivery/lmtp/protocol.hpp"
+// core/smtp/server_protocol.cpp - input framing, message content and the replies after it
+// (one per message for SMTP, RFC 5321 4.1.1.4; one per recipient for LMTP, RFC 2033 4.2;
+// RFC 3030, RFC 2920). The commands themselves are in server_commands.cpp.
+#include "core/smtp/server_protocol.hpp"
 
 #include <algorithm>
 #include <utility>
 
-namespace mailroom::delivery::lmtp {
+namespace mailroom::core::smtp {
 
-std::string Protocol::greeting() const { return "220 " + settings_.host_name + " LMTP server ready\r\n"; }
+std::string Protocol::greeting() const
+{
+    return "220 " + (settings_.banner.empty() ? settings_.host_name + " LMTP server ready" : settings_.banner) + "\r\n";
+}
 
 std::string Protocol::take_output()
 {
@@ -20,6 +23,11 @@ std::string Protocol::take_output()
 void Protocol::reply(std::string_view code, std::string_view enhanced, std::string_view text)
 {
     output_.append(code).append(" ").append(enhanced).append(" ").append(text).append("\r\n");
+}
+
+void Protocol::send_reply(int code, std::string_view enhanced, std::string_view text)
+{
+    reply(std::to_string(code), enhanced, text);
 }
 
 Protocol::Event Protocol::error(std::string_view code, std::string_view enhanced, std::string_view text)
@@ -60,6 +68,7 @@ Protocol::Event Protocol::step(std::string_view input, std::size_t& consumed)
     case Phase::data: return feed_data(input, consumed);
     case Phase::chunk: return feed_chunk(input, consumed);
     case Phase::closed: return Close{};
+    case Phase::verifying_sender:
     case Phase::verifying:
     case Phase::delivering: break;   // waiting for the caller's answer
     }
@@ -142,9 +151,12 @@ Protocol::Event Protocol::end_of_data()
         phase_ = Phase::delivering;
         return MessageEnd{};
     }
-    // One reply per accepted recipient even when the content is refused (RFC 2033 4.2).
-    for (const auto& recipient : recipients_)
-        reply(std::to_string(refusal_.reply), refusal_.enhanced, "<" + recipient + "> " + refusal_.text);
+    // LMTP: one reply per accepted recipient even when the content is refused (RFC 2033 4.2).
+    if (!lmtp())
+        send_reply(refusal_.reply, refusal_.enhanced, refusal_.text);
+    else
+        for (const auto& recipient : recipients_)
+            send_reply(refusal_.reply, refusal_.enhanced, "<" + recipient + "> " + refusal_.text);
     return reset_transaction();
 }
 
@@ -189,10 +201,10 @@ Protocol::Event Protocol::end_of_chunk()
     if (refused()) {
         // The transaction is over after a refused chunk (RFC 3030 section 2); with LAST,
         // LMTP owes one reply per recipient.
-        const std::size_t replies = chunk_last_ ? recipients_.size() : 1;
+        const std::size_t replies = chunk_last_ && lmtp() ? recipients_.size() : 1;
         for (std::size_t i = 0; i < replies; ++i)
             reply(std::to_string(refusal_.reply), refusal_.enhanced,
-                  (chunk_last_ ? "<" + recipients_[i] + "> " : std::string()) + refusal_.text);
+                  (chunk_last_ && lmtp() ? "<" + recipients_[i] + "> " : std::string()) + refusal_.text);
         reset_transaction();
         return NeedMore{};
     }
@@ -208,6 +220,11 @@ void Protocol::recipient_delivered(const Status& status)
 {
     if (phase_ != Phase::delivering || delivered_count_ >= recipients_.size())
         return;
+    if (!lmtp()) {   // SMTP: one reply for the message (RFC 5321 section 4.1.1.4)
+        send_reply(status.reply, status.enhanced, one_line(status.text));
+        reset_transaction();
+        return;
+    }
     const std::string& recipient = recipients_[delivered_count_++];
     reply(std::to_string(status.reply), status.enhanced, "<" + recipient + "> " + one_line(status.text));
     if (delivered_count_ == recipients_.size())
@@ -219,6 +236,7 @@ Protocol::Event Protocol::reset_transaction()
     const bool had_content = message_started_;
     has_mail_ = false;
     sender_.clear();
+    pending_sender_.clear();
     declared_size_ = 0;
     recipients_.clear();
     delivered_count_ = 0;
@@ -234,4 +252,4 @@ Protocol::Event Protocol::reset_transaction()
     return NeedMore{};
 }
 
-}  // namespace mailroom::delivery::lmtp
+}  // namespace mailroom::core::smtp

@@ -1,11 +1,13 @@
-// delivery/lmtp/protocol.hpp - the LMTP server conversation (RFC 2033) as a sans-I/O state
-// machine: fed bytes, it produces replies and events. LHLO (HELO/EHLO refused, section 4.1),
-// MAIL/RCPT/RSET/NOOP/VRFY/QUIT (RFC 5321 4.1.1), DATA with one reply per accepted recipient
-// in RCPT order (RFC 2033 4.2), BDAT (RFC 3030), PIPELINING (RFC 2920), SIZE (RFC 1870),
-// 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531) and ENHANCEDSTATUSCODES (RFC 2034/3463).
+// core/smtp/server_protocol.hpp - the server side of an SMTP (RFC 5321) or LMTP (RFC 2033)
+// conversation as a sans-I/O state machine: fed bytes, it produces replies and events.
+// EHLO/HELO (SMTP) or LHLO (LMTP, HELO/EHLO refused, RFC 2033 4.1), MAIL/RCPT/RSET/NOOP/VRFY/
+// QUIT (RFC 5321 4.1.1), DATA with one reply (SMTP) or one per accepted recipient in RCPT
+// order (RFC 2033 4.2), BDAT (RFC 3030), PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME
+// (RFC 6152), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034/3463). STARTTLS (RFC 3207)
+// and AUTH (RFC 4954) are handed to the session, which owns the socket and the SASL exchange.
 #pragma once
-#include "delivery/lmtp/data_decoder.hpp"
-#include "delivery/status.hpp"
+#include "core/smtp/data_decoder.hpp"
+#include "core/smtp/status.hpp"
 
 #include <cstdint>
 #include <string>
@@ -13,20 +15,28 @@
 #include <variant>
 #include <vector>
 
-namespace mailroom::delivery::lmtp {
+namespace mailroom::core::smtp {
 
 inline constexpr std::size_t command_line_max = 2048;   // RFC 5321 4.5.3.1.4: 512 at least
 inline constexpr int hard_error_limit = 20;              // then 421, as Postfix's smtpd_hard_error_limit
 
+enum class Dialect { lmtp, smtp };
+
 struct ProtocolSettings {
-    std::string host_name;                  // in the greeting, LHLO reply and 221
+    std::string host_name;                  // in the greeting, LHLO/EHLO reply and 221
     std::uint64_t message_size_limit = 0;   // 0: no limit (SIZE advertised without a number)
     std::size_t recipient_limit = 1000;
+    Dialect dialect = Dialect::lmtp;
+    std::string banner;                     // greeting text after "220 "; empty: "HOST LMTP server ready"
+    bool verify_sender = false;             // MAIL FROM asks the session (VerifySender) before 250
 };
 
 class Protocol {
 public:
     struct NeedMore {};                     // everything offered was used: feed more input
+    struct VerifySender {                   // answer with sender_verified() before feeding again
+        std::string address;
+    };
     struct VerifyRecipient {                // answer with recipient_verified() before feeding again
         std::string address;
         std::uint64_t declared_size = 0;    // MAIL FROM SIZE=, or 0
@@ -38,7 +48,12 @@ public:
     struct MessageEnd {};                   // deliver now; answer with message_delivered()
     struct MessageDiscard {};               // the content will be refused (too big, RSET): drop it
     struct Close {};                        // after QUIT or a fatal error: flush output, close
-    using Event = std::variant<NeedMore, VerifyRecipient, MessageData, MessageEnd, MessageDiscard, Close>;
+    struct Extension {                      // SMTP STARTTLS or AUTH outside a transaction, after
+        std::string verb;                   // EHLO: the session answers with send_reply() (and,
+        std::string argument;               // for a TLS upgrade, tls_started()) before feeding
+    };
+    using Event = std::variant<NeedMore, VerifySender, VerifyRecipient, MessageData, MessageEnd, MessageDiscard,
+                               Close, Extension>;
 
     explicit Protocol(ProtocolSettings settings) : settings_(std::move(settings)) {}
 
@@ -53,10 +68,20 @@ public:
     // a 500 reply, or the message is refused (MessageDiscard).
     Event line_too_long();
 
+    void sender_verified(const Status& status);
     void recipient_verified(const Status& status);
     // After MessageEnd: the status of the next accepted recipient, in RCPT order, as soon as
     // it is known (its reply can go out at once). After the last one the transaction ends.
+    // SMTP has one status for the whole message (queued or not): one call ends it.
     void recipient_delivered(const Status& status);
+
+    // EHLO keywords the session offers besides the built-in ones ("STARTTLS", "AUTH PLAIN
+    // LOGIN"); they change with the session's state, so the session sets them as it goes.
+    void set_extra_keywords(std::vector<std::string> keywords) { extra_keywords_ = std::move(keywords); }
+    // A reply of the session's own (to an Extension event, an AUTH outcome).
+    void send_reply(int code, std::string_view enhanced, std::string_view text);
+    // RFC 3207 section 4.2: after the TLS handshake the client starts over with EHLO.
+    void tls_started();
 
     // Replies produced so far (complete CRLF lines); the caller sends them.
     std::string take_output();
@@ -65,16 +90,21 @@ public:
     // BDAT bytes still expected: the transport may read exactly this many.
     std::uint64_t chunk_remaining() const { return chunk_remaining_; }
     bool in_data() const { return phase_ == Phase::data; }
-    const std::string& lhlo_name() const { return lhlo_name_; }
+    const std::string& hello_name() const { return hello_name_; }
     const std::string& sender() const { return sender_; }
     const std::vector<std::string>& recipients() const { return recipients_; }
     std::uint64_t message_size() const { return message_size_; }
 
 private:
-    enum class Phase { command, verifying, data, chunk, delivering, closed };
+    enum class Phase { command, verifying_sender, verifying, data, chunk, delivering, closed };
+    bool lmtp() const { return settings_.dialect == Dialect::lmtp; }
 
     Event command(std::string_view line);
     Event cmd_lhlo(std::string_view argument);
+    Event cmd_ehlo(std::string_view argument);
+    Event cmd_helo(std::string_view argument);
+    Event cmd_extension(std::string_view verb, std::string_view argument);
+    Event hello_done(std::string_view name, bool extended);
     Event cmd_mail(std::string_view argument);
     Event cmd_rcpt(std::string_view argument);
     Event cmd_data(std::string_view argument);
@@ -83,7 +113,6 @@ private:
     Event cmd_noop(std::string_view argument);
     Event cmd_quit(std::string_view argument);
     Event cmd_vrfy(std::string_view argument);
-    Event cmd_helo(std::string_view argument);
     Event cmd_help(std::string_view argument);
     Event step(std::string_view input, std::size_t& consumed);
     Event feed_line(std::string_view input, std::size_t& consumed);
@@ -107,11 +136,14 @@ private:
 
     std::string line_;                 // command being assembled
     bool discarding_ = false;          // the command line is too long: skip to its end
-    std::string lhlo_name_;
+    std::string hello_name_;                // from LHLO, EHLO or HELO
 
     bool has_mail_ = false;
     std::string sender_;
     std::uint64_t declared_size_ = 0;
+    std::vector<std::string> extra_keywords_;
+    std::string pending_sender_;
+    std::uint64_t pending_size_ = 0;
     std::string pending_recipient_;
     std::vector<std::string> recipients_;
     std::size_t delivered_count_ = 0;
@@ -129,4 +161,4 @@ private:
     bool end_pending_ = false;         // the content ended after the data just returned
 };
 
-}  // namespace mailroom::delivery::lmtp
+}  // namespace mailroom::core::smtp

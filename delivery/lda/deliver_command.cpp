@@ -4,7 +4,7 @@
 
 #include "core/auth/user_database.hpp"
 #include "core/log/log.hpp"
-#include "delivery/lmtp/data_decoder.hpp"
+#include "core/smtp/data_decoder.hpp"
 #include "delivery/pipeline.hpp"
 #include "delivery/spool.hpp"
 #include "filters/engine.hpp"
@@ -94,7 +94,7 @@ std::string from_line_sender(std::string_view line)
 // sender returned. nullopt when stdin cannot be read.
 std::optional<std::optional<std::string>> read_message(MessageSpool& spool)
 {
-    lmtp::ChunkDecoder line_ends;
+    core::smtp::ChunkDecoder line_ends;
     std::string head;   // the first line, until it is known whether it is a From_ line
     bool head_done = false;
     std::optional<std::string> sender;

@@ -1,5 +1,5 @@
-// delivery/lmtp/session.hpp - one LMTP connection: moves bytes between core::Connection and
-// the Protocol state machine, spools the message, runs recipient checks and deliveries on
+// delivery/lmtp/session.hpp - one LMTP connection: the shared SMTP-family loop
+// (core/smtp/server_session) with delivery's hooks; it spools the message, runs recipient checks and deliveries on
 // the blocking pool, and sends each recipient's reply as soon as its copy is durable
 // (RFC 2033 section 4.2; replies are batched while pipelined input waits, RFC 2920).
 #pragma once

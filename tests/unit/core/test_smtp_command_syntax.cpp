@@ -1,10 +1,10 @@
-// tests/unit/delivery/test_command_syntax.cpp - MAIL FROM / RCPT TO arguments (RFC 5321
+// tests/unit/core/test_smtp_command_syntax.cpp - MAIL FROM / RCPT TO arguments (RFC 5321
 // section 4.1.2), including the lenient forms the Postfix book's sessions use.
-#include "delivery/lmtp/command_syntax.hpp"
+#include "core/smtp/command_syntax.hpp"
 
 #include <doctest/doctest.h>
 
-using namespace mailroom::delivery::lmtp;
+using namespace mailroom::core::smtp;
 
 TEST_CASE("path arguments: accepted forms")
 {

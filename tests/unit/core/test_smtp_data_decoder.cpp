@@ -1,12 +1,12 @@
-// tests/unit/delivery/test_data_decoder.cpp - DATA dot-unstuffing and terminator detection
+// tests/unit/core/test_smtp_data_decoder.cpp - DATA dot-unstuffing and terminator detection
 // (RFC 5321 section 4.5.2), BDAT line-end conversion (RFC 3030), fed whole and byte by byte.
-#include "delivery/lmtp/data_decoder.hpp"
+#include "core/smtp/data_decoder.hpp"
 
 #include <doctest/doctest.h>
 
 #include <vector>
 
-using namespace mailroom::delivery::lmtp;
+using namespace mailroom::core::smtp;
 
 namespace {
 

@@ -3,7 +3,7 @@
 // starting with "bad" are unknown (550 5.1.1), those starting with "full" fail delivery
 // (452 4.2.2), everyone else gets 250.
 #pragma once
-#include "delivery/lmtp/protocol.hpp"
+#include "core/smtp/server_protocol.hpp"
 
 #include <string>
 #include <string_view>
@@ -17,18 +17,22 @@ struct Transcript {
     bool closed = false;
 };
 
-inline mailroom::delivery::lmtp::ProtocolSettings test_settings(std::uint64_t size_limit = 1000,
+inline mailroom::core::smtp::ProtocolSettings test_settings(std::uint64_t size_limit = 1000,
                                                                 std::size_t recipient_limit = 5)
 {
-    return {"lmtp.example.com", size_limit, recipient_limit};
+    mailroom::core::smtp::ProtocolSettings settings;
+    settings.host_name = "lmtp.example.com";
+    settings.message_size_limit = size_limit;
+    settings.recipient_limit = recipient_limit;
+    return settings;
 }
 
 // `piece` = 0 feeds everything at once.
 inline Transcript run_lmtp(std::string_view input, std::size_t piece,
-                           mailroom::delivery::lmtp::ProtocolSettings settings = test_settings())
+                           mailroom::core::smtp::ProtocolSettings settings = test_settings())
 {
-    using mailroom::delivery::Status;
-    using P = mailroom::delivery::lmtp::Protocol;
+    using mailroom::core::smtp::Status;
+    using P = mailroom::core::smtp::Protocol;
     P machine(std::move(settings));
     Transcript t;
     std::string current;
@@ -71,7 +75,7 @@ inline Transcript run_lmtp(std::string_view input, std::size_t piece,
 
 // Checks that feeding byte by byte, in odd pieces and all at once gives the same transcript.
 inline Transcript run_lmtp_every_way(std::string_view input,
-                                     mailroom::delivery::lmtp::ProtocolSettings settings = test_settings())
+                                     mailroom::core::smtp::ProtocolSettings settings = test_settings())
 {
     const Transcript whole = run_lmtp(input, 0, settings);
     for (const std::size_t piece : {1, 2, 3, 7, 64}) {

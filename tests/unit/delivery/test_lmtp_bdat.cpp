@@ -94,7 +94,7 @@ TEST_CASE("a message that grows past the limit over several chunks is refused an
 
 TEST_CASE("the machine tells the transport how many chunk bytes to read")
 {
-    mailroom::delivery::lmtp::Protocol machine(test_settings());
+    mailroom::core::smtp::Protocol machine(test_settings());
     std::string_view input = "LHLO c\r\nMAIL FROM:<>\r\n";
     std::size_t used = 0;
     while (!input.empty()) {

@@ -159,7 +159,7 @@ TEST_CASE("an over-long command line is refused whole and the session goes on")
     const Transcript t = run_lmtp_every_way(input);
     CHECK(t.output.ends_with("500 5.5.2 Error: line too long\r\n250 2.0.0 Ok\r\n"));
     // Exactly at the limit is fine.
-    input = "NOOP " + std::string(mailroom::delivery::lmtp::command_line_max - 5, 'x') + "\r\n";
+    input = "NOOP " + std::string(mailroom::core::smtp::command_line_max - 5, 'x') + "\r\n";
     CHECK(run_lmtp_every_way(input).output == "250 2.0.0 Ok\r\n");
 }
 
@@ -189,7 +189,7 @@ TEST_CASE("lmtp_recipient_limit: further recipients get 452 4.5.3")
 
 TEST_CASE("a DATA line the transport could not hold refuses the message with 5.6.0")
 {
-    using P = mailroom::delivery::lmtp::Protocol;
+    using P = mailroom::core::smtp::Protocol;
     P machine(test_settings(0));
     std::size_t used = 0;
     const std::string start = "LHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<a@b>\r\nDATA\r\n";
