@@ -83,12 +83,8 @@ PasswdFileEntries parse_passwd_file(std::string_view text, const std::string& fi
     PasswdFileEntries out;
     int line_number = 0;
     while (!text.empty()) {
-        const auto eol = text.find('\n');
-        std::string_view line = text.substr(0, eol);
-        text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+        const std::string_view line = take_line(text);
         ++line_number;
-        if (!line.empty() && line.back() == '\r')
-            line.remove_suffix(1);
         if (trim(line).empty() || trim(line).front() == '#')
             continue;
         User user;

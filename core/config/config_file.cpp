@@ -60,12 +60,8 @@ ParsedConfigFile parse_config_text(std::string_view text, const std::string& fil
     int logical_line = 0;
     int line_number = 0;
     while (!text.empty()) {
-        const auto eol = text.find('\n');
-        std::string_view line = text.substr(0, eol);
-        text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+        const std::string_view line = take_line(text);
         ++line_number;
-        if (!line.empty() && line.back() == '\r')
-            line.remove_suffix(1);
         const std::string_view content = trim(line);
         if (content.empty() || content.front() == '#')
             continue;

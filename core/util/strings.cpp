@@ -45,6 +45,16 @@ std::string_view trim(std::string_view s) noexcept
     return s;
 }
 
+std::string_view take_line(std::string_view& text) noexcept
+{
+    const auto eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    if (line.ends_with('\r'))
+        line.remove_suffix(1);
+    return line;
+}
+
 std::vector<std::string> split_list(std::string_view value)
 {
     std::vector<std::string> items;

@@ -20,6 +20,10 @@ bool istarts_with(std::string_view s, std::string_view prefix) noexcept;
 constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 std::string_view trim(std::string_view s) noexcept;
 
+// Takes the first line off `text` and returns it without its LF (and a CR before that); a last
+// line without LF counts too. For files read line by line with line numbers.
+std::string_view take_line(std::string_view& text) noexcept;
+
 // Splits a Postfix-style list: items separated by commas and/or white space; empty items dropped.
 std::vector<std::string> split_list(std::string_view value);
 

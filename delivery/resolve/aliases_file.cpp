@@ -20,12 +20,8 @@ std::vector<LogicalLine> logical_lines(std::string_view text, std::vector<AliasP
     std::vector<LogicalLine> lines;
     int number = 0;
     while (!text.empty()) {
-        const auto end = text.find('\n');
-        std::string_view line = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        const std::string_view line = core::take_line(text);
         ++number;
-        if (line.ends_with('\r'))
-            line.remove_suffix(1);
         const std::string_view content = core::trim(line);
         if (content.empty() || content.starts_with('#'))
             continue;

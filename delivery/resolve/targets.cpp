@@ -161,9 +161,7 @@ TargetList parse_target_lines(std::string_view text)
     TargetList out;
     int number = 0;
     while (!text.empty()) {
-        const auto end = text.find('\n');
-        const std::string_view line = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        const std::string_view line = core::take_line(text);
         ++number;
         if (core::trim(line).starts_with('#'))
             continue;

@@ -153,6 +153,21 @@ Result<void> MailboxIndex::rebuild_from_uid_list()
     snapshot.log_offset = log_header_size;
     snapshot.cache_id = snapshot.log_id;
     snapshot.uid_list_offset = uid_list_offset_;
+    if (auto installed = install_snapshot(snapshot); !installed)
+        return installed.error();
+    cache_id_ = snapshot.cache_id;
+    auto cache = CacheFile::open(paths_->cache, cache_id_);
+    if (!cache)
+        return cache.error();
+    cache_ = std::move(*cache);
+    keys_.clear();
+    published_ = std::move(state);
+    needs_rescan_ = true;
+    return {};
+}
+
+Result<void> MailboxIndex::install_snapshot(const Snapshot& snapshot)
+{
     if (auto written = write_snapshot(paths_->snapshot, snapshot); !written)
         return written.error();
     if (auto replaced = TransactionLog::replace(paths_->log, snapshot.log_id); !replaced)
@@ -162,14 +177,6 @@ Result<void> MailboxIndex::rebuild_from_uid_list()
         return log.error();
     log_ = std::move(*log);
     log_offset_ = log_header_size;
-    cache_id_ = snapshot.cache_id;
-    auto cache = CacheFile::open(paths_->cache, cache_id_);
-    if (!cache)
-        return cache.error();
-    cache_ = std::move(*cache);
-    keys_.clear();
-    published_ = std::move(state);
-    needs_rescan_ = true;
     return {};
 }
 

@@ -50,6 +50,8 @@ private:
     Result<void> lock();
     void unlock();
     Result<void> compact(const IndexState& state, const KeyTable& keys);
+    // Writes the snapshot, then starts the empty log it names (rebuild and compaction).
+    Result<void> install_snapshot(const Snapshot& snapshot);
     std::optional<Uid> uid_hint(const std::string& uid_list_key, Uid uid_next) const;
 
     std::filesystem::path dir_;

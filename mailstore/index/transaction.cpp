@@ -230,15 +230,8 @@ Result<void> MailboxIndex::compact(const IndexState& state, const KeyTable& keys
     }
     uid_list_offset_ = static_cast<std::uint64_t>(uid_list_stat.st_size);
     snapshot.uid_list_offset = uid_list_offset_;
-    if (auto written = write_snapshot(paths_->snapshot, snapshot); !written)
-        return written.error();
-    if (auto replaced = TransactionLog::replace(paths_->log, snapshot.log_id); !replaced)
-        return replaced.error();
-    auto log = TransactionLog::open(paths_->log, std::nullopt);
-    if (!log)
-        return log.error();
-    log_ = std::move(*log);
-    log_offset_ = log_header_size;
+    if (auto installed = install_snapshot(snapshot); !installed)
+        return installed.error();
     if (snapshot.cache_id != cache_id_) {
         cache_id_ = snapshot.cache_id;
         if (auto cache = CacheFile::open(paths_->cache, cache_id_))

@@ -2,6 +2,7 @@
 // errors with file:line (core/config).
 #include "core/config/config.hpp"
 #include "core/config/value_parsers.hpp"
+#include "core/util/strings.hpp"
 
 #include <doctest/doctest.h>
 
@@ -189,4 +190,14 @@ TEST_CASE("value parsers")
     CHECK(parse_bool("Yes") == true);
     CHECK(parse_bool("off") == false);
     CHECK_FALSE(parse_bool("perhaps"));
+}
+
+TEST_CASE("take_line: LF and CRLF line ends, a last line without one")
+{
+    std::string_view text = "a = 1\r\nb = 2\n\nlast";
+    CHECK(take_line(text) == "a = 1");
+    CHECK(take_line(text) == "b = 2");
+    CHECK(take_line(text).empty());
+    CHECK(take_line(text) == "last");
+    CHECK(text.empty());
 }
