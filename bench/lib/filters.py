@@ -1,0 +1,185 @@
+"""bench/lib/filters.py - scenario 8: messages/s through the same 20-recipe rc file, mailroom's
+filter engine (mailroom-filterbench, in one process, Maildir folders written with fsync) against
+real `procmail -m RCFILE`, one process per message as an MTA runs it. Both write into their own
+folder tree; after the first round the number of messages per folder must be the same."""
+
+import json
+import os
+import resource
+import subprocess
+import time
+
+import corpus
+from report import Figure
+
+PROCMAIL = "/usr/bin/procmail"
+
+RECIPES = r"""
+:0
+* ^From:.*mallory@
+spam/
+
+:0
+* ^Subject:.*(lottery|winner|prize)
+spam/
+
+:0
+* ^List-Id:.*<dev\.lists\.example\.org>
+lists/dev/
+
+:0
+* ^X-Spam-Flag: YES
+spam/
+
+:0
+* ^From:.*(alice|bob)@example\.org
+friends/
+
+:0
+* ^Subject:.*invoice
+* ^Subject:.*payment
+billing/
+
+:0
+* ^Subject:.*security patch
+{
+  :0
+  * ^From:.*(trent|victor)@
+  security/urgent/
+
+  :0
+  security/
+}
+
+:0 B
+* zephyrine
+rare/
+
+:0
+* ^To:.*postmaster@
+admin/
+
+:0
+* ^Subject:.*\[ticket [0-9]+\]
+tickets/
+
+:0
+* 500^0 ^Subject:.*budget
+* 300^0 ^Subject:.*quarter
+* -900^0
+finance/
+
+:0
+* ^From:.*(sybil|rupert)@
+* ! ^Subject:.*holiday
+hr/
+
+:0
+* ^Content-Type: multipart/mixed
+* ^From:.*(grace|heidi)@
+attachments/
+
+:0
+* ^Subject:.*travel.*(offer|schedule)
+travel/
+
+:0
+* ^Message-ID:.*<bench\.[0-9]*7@
+sample/
+
+:0 B
+* ^-----BEGIN PGP
+signed/
+
+:0
+* ^Subject:.*(backup|network).*(server|update)
+ops/
+
+:0
+* ^From:.*(zoe|quinn)@
+* ^Date:.*Nov 2026
+archive/2026/
+
+:0
+* ^Subject:.*lunch
+social/
+
+:0
+inbox/
+"""
+
+
+def rc_text(base):
+    return "MAILDIR=%s\nDEFAULT=%s/inbox/\nSHELL=/bin/sh\n%s" % (base, base, RECIPES)
+
+
+def folder_counts(base):
+    counts = {}
+    for root, dirs, files in os.walk(base):
+        if os.path.basename(root) == "new":
+            counts[os.path.relpath(os.path.dirname(root), base)] = len(files)
+    return counts
+
+
+def _setup(ctx, count):
+    messages = os.path.join(ctx.work, "filter-messages")
+    os.makedirs(messages, exist_ok=True)
+    files = []
+    for i in range(count):
+        path = os.path.join(messages, "%06d.eml" % i)
+        if not os.path.exists(path):
+            with open(path, "wb") as f:
+                f.write(b"From bench@example.org  Mon Nov 23 10:00:00 2026\n" + corpus.message(ctx.seed, i))
+        files.append(path)
+    rcs = {}
+    for who in ("mailroom", "procmail"):
+        base = os.path.join(ctx.work, "filter-" + who)
+        os.makedirs(base, exist_ok=True)
+        rc = os.path.join(ctx.work, "rc-" + who)
+        with open(rc, "w") as f:
+            f.write(rc_text(base))
+        os.chmod(rc, 0o644)
+        rcs[who] = (rc, base)
+    return files, rcs
+
+
+def _children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _procmail(rc, files):
+    script = 'for f in "$@"; do %s -m "$0" < "$f" || exit 1; done' % PROCMAIL
+    cpu = _children_cpu()
+    start = time.monotonic()
+    subprocess.run(["/bin/sh", "-c", script, rc] + files, check=True, timeout=1800)
+    return len(files) / (time.monotonic() - start), _children_cpu() - cpu
+
+
+def _mailroom(filterbench, rc, base, files):
+    done = subprocess.run([filterbench, "--rc", rc, "--home", base] + files, capture_output=True, text=True,
+                          timeout=1800)
+    if done.returncode != 0:
+        raise RuntimeError("mailroom-filterbench failed: %s %s" % (done.stdout, done.stderr))
+    out = json.loads(done.stdout)
+    return out["messages"] / out["seconds"], out["cpu_s"]
+
+
+def filters(ctx, filterbench):
+    count = ctx.sizes["filter_messages"]
+    files, rcs = _setup(ctx, count)
+    f = ctx.figure("filter_20_recipes", "messages/s", "higher", peer="procmail", goal=("advantage", 10),
+                   note="%d messages through 20 recipes into Maildir folders" % count)
+    f.values["procmail"] = []
+    f.cpu["procmail"] = []
+    for round_number in range(ctx.rounds):
+        rate, cpu = _mailroom(filterbench, *rcs["mailroom"], files)
+        f.add("mailroom", rate, cpu)
+        rate, cpu = _procmail(rcs["procmail"][0], files)
+        f.add("procmail", rate, cpu)
+        if round_number == 0:
+            mine, theirs = folder_counts(rcs["mailroom"][1]), folder_counts(rcs["procmail"][1])
+            f.extra["folders_agree"] = mine == theirs
+            f.extra["folders"] = {"mailroom": mine, "procmail": theirs}
+            if mine != theirs:
+                ctx.log("filters: folder counts differ: mailroom %s, procmail %s" % (mine, theirs))
