@@ -201,7 +201,14 @@ awaitable<void> Connection::write(std::string_view bytes)
     co_await flush();
 }
 
-awaitable<bool> Connection::start_tls()
+awaitable<bool> Connection::start_tls() { return handshake(asio::ssl::stream_base::server, {}); }
+
+awaitable<bool> Connection::start_tls_client(const std::string& server_name)
+{
+    return handshake(asio::ssl::stream_base::client, server_name);
+}
+
+awaitable<bool> Connection::handshake(asio::ssl::stream_base::handshake_type side, std::string server_name)
 {
     if (!tls_context_ || tls_ || closed_)
         co_return false;
@@ -209,9 +216,11 @@ awaitable<bool> Connection::start_tls()
     in_pos_ = 0;
     scanned_ = 0;
     tls_ = std::make_unique<TlsStream>(std::move(socket_), *tls_context_);
+    if (!server_name.empty())
+        SSL_set_tlsext_host_name(tls_->native_handle(), server_name.c_str());
     touch();
     boost::system::error_code ec;
-    co_await tls_->async_handshake(asio::ssl::stream_base::server, asio::redirect_error(use_awaitable, ec));
+    co_await tls_->async_handshake(side, asio::redirect_error(use_awaitable, ec));
     if (ec) {
         tls_error_ = ec.message();
         close();

@@ -71,6 +71,9 @@ public:
     // Server-side TLS handshake. Plaintext input that arrived before it is discarded (the
     // STARTTLS command-injection attack). false: no TLS configured or the handshake failed.
     awaitable<bool> start_tls();
+    // The client side, for mailroom's own SMTP client (RFC 3207 section 4); `server_name` goes
+    // into SNI. Uses the context given at construction (a client context).
+    awaitable<bool> start_tls_client(const std::string& server_name);
     std::string tls_summary() const;   // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
     std::string tls_error() const { return tls_error_; }
 
@@ -100,6 +103,7 @@ private:
     void consume(std::size_t n);
     void touch() { deadline_ = Clock::now() + idle_timeout_; }
     Socket& lowest_socket();
+    awaitable<bool> handshake(asio::ssl::stream_base::handshake_type side, std::string server_name);
 
     asio::any_io_executor executor_;
     Socket socket_;

@@ -5,6 +5,7 @@
 #include "delivery/delivery_parameters.hpp"
 #include "imap/imap_parameters.hpp"
 #include "mailstore/mailstore_parameters.hpp"
+#include "mta/mta_parameters.hpp"
 #include "pop3/pop3_parameters.hpp"
 
 #include <iostream>
@@ -14,7 +15,7 @@ namespace mailroom::programs {
 std::vector<core::ParameterTable> all_parameter_tables()
 {
     return {core::core_parameters(), mailstore::mailstore_parameters(), delivery::delivery_parameters(),
-            pop3::pop3_parameters(), imap::imap_parameters()};
+            pop3::pop3_parameters(), imap::imap_parameters(), mta::mta_parameters()};
 }
 
 std::shared_ptr<const core::Config> load_config_or_report(const std::string& path, const char* program,

@@ -184,12 +184,14 @@ int run_daemon(const DaemonOptions& options)
     core::Server server(io_threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : io_threads);
     server.set_limits(std::move(limits));
     server.set_tls_context(tls);
+    std::shared_ptr<mta::QueueManager> queue;
     try {
-        auto services = configured_services(runtime);
-        if (services.empty())
+        auto configured = configured_services(runtime);
+        if (configured.services.empty())
             return fatal("no service to run: set at least one *_listen parameter in " + options.config_file);
-        for (auto& service : services)
+        for (auto& service : configured.services)
             server.add_service(std::move(service));
+        queue = std::move(configured.queue);
     } catch (const core::ServerError& e) {
         return fatal(e.what());
     }
@@ -203,9 +205,13 @@ int run_daemon(const DaemonOptions& options)
     runtime.start_threads();
     boost::asio::signal_set signals(server.io(), SIGTERM, SIGINT, SIGHUP);
     boost::asio::co_spawn(server.io(), handle_signals(signals, options, runtime, server), boost::asio::detached);
+    if (queue)
+        queue->start(server.io());
     server.start();
     daemon_log.info("daemon started -- version " MAILROOM_VERSION ", configuration " + options.config_file);
     server.wait();
+    if (queue)
+        queue->stop();
     runtime.blocking().join();
     daemon_log.info("stopped");
     return 0;

@@ -3,6 +3,7 @@
 #pragma once
 #include "core/net/server.hpp"
 #include "core/runtime/runtime.hpp"
+#include "mta/queue/manager.hpp"
 
 #include <string>
 #include <vector>
@@ -13,8 +14,13 @@ namespace mailroom::programs {
 // for spotting listener changes on reload).
 const std::vector<std::string>& listen_parameters();
 
+struct ConfiguredServices {
+    std::vector<core::Service> services;
+    std::shared_ptr<mta::QueueManager> queue;   // started with the server; null without queue_directory
+};
+
 // Builds the services the configuration asks for. Throws core::ServerError with the
 // parameter and file:line on a bad address or a missing TLS certificate.
-std::vector<core::Service> configured_services(core::Runtime& runtime);
+ConfiguredServices configured_services(core::Runtime& runtime);
 
 }  // namespace mailroom::programs

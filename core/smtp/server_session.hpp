@@ -45,7 +45,9 @@ protected:
     awaitable<void> send_output(bool now);
 
     Connection& connection() { return *conn_; }
+    const Connection& connection() const { return *conn_; }
     Protocol& machine() { return machine_; }
+    const Protocol& machine() const { return machine_; }
     const Logger& log() const { return log_; }
     const std::string& client() const { return client_; }
     const SessionTimeouts& timeouts() const { return timeouts_; }

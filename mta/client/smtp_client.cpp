@@ -1,0 +1,247 @@
+// mta/client/smtp_client.cpp - one client transaction over core::Connection (see
+// smtp_client.hpp).
+#include "mta/client/smtp_client.hpp"
+
+#include "core/net/connection.hpp"
+#include "core/util/base64.hpp"
+#include "core/util/strings.hpp"
+#include "mta/client/reply.hpp"
+
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <openssl/ssl.h>
+
+namespace mailroom::mta {
+namespace {
+
+using core::awaitable;
+using core::smtp::Status;
+using namespace boost::asio::experimental::awaitable_operators;
+constexpr std::size_t reply_line_max = 4096;
+constexpr int reply_lines_max = 100;
+
+class ClientError : public std::runtime_error {
+public:
+    ClientError(Status status, std::string remote) : std::runtime_error(status.text), status(std::move(status)), remote(std::move(remote)) {}
+    Status status;
+    std::string remote;
+};
+
+class Transaction {
+public:
+    Transaction(const ClientTarget& target, core::Connection& conn) : target_(target), conn_(conn) {}
+
+    awaitable<std::vector<RecipientOutcome>> run(const std::string& sender, const std::vector<std::string>& recipients,
+                                                 const std::string& content);
+
+private:
+    awaitable<Reply> read_reply(std::string_view during);
+    awaitable<Reply> command(const std::string& line, std::string_view during);
+    awaitable<std::vector<std::string>> hello();
+    [[noreturn]] void fail(const Reply& reply, std::string_view during) const;
+    RecipientOutcome outcome(const Reply& reply) const;
+
+    const ClientTarget& target_;
+    core::Connection& conn_;
+};
+
+awaitable<Reply> Transaction::read_reply(std::string_view during)
+{
+    Reply reply;
+    for (int i = 0; i < reply_lines_max; ++i) {
+        std::string line;
+        const auto status = co_await conn_.read_line(line, reply_line_max);
+        if (status == core::Connection::ReadStatus::closed)
+            throw ClientError(Status::make("4.4.2", "lost connection with " + target_.address.text + " while " +
+                                                        std::string(during)), {});
+        const auto last = status == core::Connection::ReadStatus::ok ? add_reply_line(reply, line) : std::nullopt;
+        if (!last)
+            throw ClientError(Status::make("4.5.0", "malformed reply from " + target_.address.text + " while " +
+                                                        std::string(during)), {});
+        if (*last)
+            co_return reply;
+    }
+    throw ClientError(Status::make("4.5.0", "endless reply from " + target_.address.text), {});
+}
+
+awaitable<Reply> Transaction::command(const std::string& line, std::string_view during)
+{
+    co_await conn_.write(line + "\r\n");
+    Reply reply = co_await read_reply(during);
+    co_return reply;
+}
+
+void Transaction::fail(const Reply& reply, std::string_view during) const
+{
+    Status status = reply.status();
+    status.text = "host " + target_.address.text + " said: " + reply.text() + " (in reply to " + std::string(during) + ")";
+    throw ClientError(std::move(status), (target_.lmtp ? "lmtp; " : "smtp; ") + reply.text());
+}
+
+RecipientOutcome Transaction::outcome(const Reply& reply) const
+{
+    Status status = reply.status();
+    if (!status.ok())
+        status.text = "host " + target_.address.text + " said: " + reply.text();
+    return {std::move(status), (target_.lmtp ? "lmtp; " : "smtp; ") + reply.text()};
+}
+
+awaitable<std::vector<std::string>> Transaction::hello()
+{
+    const std::string verb = target_.lmtp ? "LHLO " : "EHLO ";
+    Reply reply = co_await command(verb + target_.helo_name, verb.substr(0, 4) + " command");
+    if (reply.code != 250)
+        fail(reply, verb.substr(0, 4) + " command");
+    std::vector<std::string> keywords;
+    for (std::size_t i = 1; i < reply.lines.size(); ++i)
+        keywords.push_back(core::to_upper(reply.lines[i]));
+    co_return keywords;
+}
+
+bool offers(const std::vector<std::string>& keywords, std::string_view name)
+{
+    for (const auto& keyword : keywords)
+        if (keyword == name || keyword.starts_with(std::string(name) + " "))
+            return true;
+    return false;
+}
+
+awaitable<std::vector<RecipientOutcome>> Transaction::run(const std::string& sender,
+                                                          const std::vector<std::string>& recipients,
+                                                          const std::string& content)
+{
+    Reply greeting = co_await read_reply("receiving the initial greeting");
+    if (greeting.code != 220)
+        fail(greeting, "the initial greeting");
+    auto keywords = co_await hello();
+    if (target_.tls != TlsPolicy::none && offers(keywords, "STARTTLS") && target_.tls_context) {
+        Reply ready = co_await command("STARTTLS", "STARTTLS");
+        if (ready.code != 220)
+            fail(ready, "STARTTLS");
+        if (!co_await conn_.start_tls_client(target_.address.host))
+            throw ClientError(Status::make("4.7.5", "TLS handshake with " + target_.address.text + " failed: " +
+                                                        conn_.tls_error()), {});
+        keywords = co_await hello();
+    } else if (target_.tls == TlsPolicy::encrypt) {
+        throw ClientError(Status::make("4.7.4", "TLS is required, but " + target_.address.text + " offers no STARTTLS"), {});
+    }
+    if (!target_.username.empty()) {
+        if (!conn_.tls_active() && target_.address.kind == core::ListenAddress::Kind::tcp)
+            throw ClientError(Status::make("4.7.4", "will not send a password to " + target_.address.text +
+                                                        " without TLS"), {});
+        const std::string plain = std::string(1, '\0') + target_.username + '\0' + target_.password;
+        Reply auth = co_await command("AUTH PLAIN " + core::base64_encode(plain), "AUTH");
+        if (auth.code != 235)
+            fail(auth, "AUTH PLAIN");
+    }
+    const bool eight_bit = offers(keywords, "8BITMIME");
+    Reply mail = co_await command("MAIL FROM:<" + sender + ">" + (eight_bit ? " BODY=8BITMIME" : ""), "MAIL FROM");
+    if (mail.code != 250)
+        fail(mail, "MAIL FROM");
+    std::vector<RecipientOutcome> outcomes;
+    std::vector<std::size_t> accepted;
+    for (std::size_t i = 0; i < recipients.size(); ++i) {
+        Reply rcpt = co_await command("RCPT TO:<" + recipients[i] + ">", "RCPT TO");
+        outcomes.push_back(outcome(rcpt));
+        if (rcpt.code / 100 == 2)
+            accepted.push_back(i);
+    }
+    if (accepted.empty()) {
+        co_await conn_.write("QUIT\r\n");
+        co_return outcomes;
+    }
+    Reply data = co_await command("DATA", "DATA");
+    if (data.code != 354)
+        fail(data, "DATA");
+    co_await conn_.write(dot_stuff(content));
+    const std::size_t replies = target_.lmtp ? accepted.size() : 1;
+    for (std::size_t i = 0; i < replies; ++i) {
+        Reply end = co_await read_reply("sending the end of data");
+        for (std::size_t j = 0; j < accepted.size(); ++j)
+            if (!target_.lmtp || j == i)
+                outcomes[accepted[j]] = outcome(end);
+    }
+    co_await conn_.write("QUIT\r\n");
+    co_return outcomes;
+}
+
+awaitable<std::unique_ptr<core::Connection>> connect(const ClientTarget& target)
+{
+    auto executor = co_await core::asio::this_coro::executor;
+    core::Connection::Socket socket(executor);
+    boost::system::error_code ec;
+    if (target.address.kind == core::ListenAddress::Kind::unix_socket) {
+        co_await socket.async_connect(boost::asio::local::stream_protocol::endpoint(target.address.path),
+                                      core::asio::redirect_error(core::use_awaitable, ec));
+    } else {
+        boost::asio::ip::tcp::resolver resolver(executor);
+        auto endpoints = co_await resolver.async_resolve(target.address.host, std::to_string(target.address.port),
+                                                         core::asio::redirect_error(core::use_awaitable, ec));
+        if (!ec) {
+            ec = boost::asio::error::host_not_found;
+            for (const auto& entry : endpoints) {
+                core::Connection::Socket attempt(executor);
+                co_await attempt.async_connect(entry.endpoint(), core::asio::redirect_error(core::use_awaitable, ec));
+                if (!ec) {
+                    socket = std::move(attempt);
+                    break;
+                }
+            }
+        }
+    }
+    if (ec)
+        throw ClientError(Status::make("4.4.1", "connect to " + target.address.text + ": " + ec.message()), {});
+    core::PeerInfo peer;
+    peer.address = target.address.text;
+    peer.unix_socket = target.address.kind == core::ListenAddress::Kind::unix_socket;
+    co_return std::make_unique<core::Connection>(std::move(socket), std::move(peer), target.tls_context);
+}
+
+std::vector<RecipientOutcome> all_failed(const ClientError& error, std::size_t count)
+{
+    return std::vector<RecipientOutcome>(count, RecipientOutcome{error.status, error.remote});
+}
+
+}  // namespace
+
+awaitable<std::vector<RecipientOutcome>> send_message(const ClientTarget& target, const std::string& sender,
+                                                      const std::vector<std::string>& recipients,
+                                                      const std::string& content)
+{
+    std::unique_ptr<core::Connection> conn;
+    try {
+        conn = co_await connect(target);
+    } catch (const ClientError& e) {
+        co_return all_failed(e, recipients.size());
+    }
+    conn->set_idle_timeout(target.timeout);
+    Transaction transaction(target, *conn);
+    std::vector<RecipientOutcome> outcomes;
+    std::optional<ClientError> failure;
+    try {
+        auto result = co_await (transaction.run(sender, recipients, content) || conn->watchdog());
+        if (auto* done = std::get_if<0>(&result))
+            outcomes = std::move(*done);
+        else
+            failure.emplace(Status::make("4.4.2", "timeout talking to " + target.address.text), std::string());
+    } catch (const ClientError& e) {
+        failure = e;
+    } catch (const boost::system::system_error& e) {
+        failure.emplace(Status::make("4.4.2", "lost connection with " + target.address.text + ": " + e.code().message()),
+                        std::string());
+    }
+    conn->close();
+    if (failure)
+        co_return all_failed(*failure, recipients.size());
+    co_return outcomes;
+}
+
+std::shared_ptr<boost::asio::ssl::context> make_tls_client_context()
+{
+    auto context = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+    context->set_verify_mode(boost::asio::ssl::verify_none);
+    return context;
+}
+
+}  // namespace mailroom::mta

@@ -1,0 +1,51 @@
+// mta/mta_parameters.cpp - declarations of mta's parameters (see mta_parameters.hpp).
+#include "mta/mta_parameters.hpp"
+
+namespace mailroom::mta {
+namespace {
+
+using core::ParamKind;
+using core::ParameterSpec;
+
+constexpr auto S = ParamKind::string;
+constexpr auto L = ParamKind::list;
+constexpr auto B = ParamKind::boolean;
+constexpr auto N = ParamKind::integer;
+constexpr auto T = ParamKind::time;
+
+const ParameterSpec parameters[] = {
+    {"queue_directory", "", S,
+     "The mail queue (incoming/, active/, deferred/, defer/ and the sendmail.sock socket). Empty: no queue, and "
+     "smtp_listen, submission_listen and mailroom sendmail cannot be used."},
+    {"smtp_listen", "", L, "Addresses the SMTP service (RFC 5321, mail from other hosts) listens on."},
+    {"submission_listen", "", L,
+     "Addresses the submission service (RFC 6409: STARTTLS, then AUTH, then relaying) listens on."},
+    {"smtpd_banner", "$myhostname ESMTP mailroom", S, "Text of the SMTP greeting after \"220 \"."},
+    {"mynetworks", "127.0.0.0/8, [::1]/128", L, "Clients that may relay through the SMTP service without AUTH."},
+    {"smtpd_timeout", "300s", T, "Idle time allowed between SMTP commands and between reads of message data."},
+    {"smtpd_recipient_limit", "1000", N, "Recipients accepted in one SMTP transaction; more get 452 4.5.3."},
+    {"submission_sender_check", "yes", B,
+     "On submission, MAIL FROM must be the authenticated user's own address (user, or user@ a local domain); "
+     "no: any sender."},
+    {"relayhost", "", S,
+     "Where mail for non-local domains goes: host, host:port or [host]:port (port 25 by default). Empty: such "
+     "mail is deferred, then bounced (mailroom does not look up MX hosts)."},
+    {"smtp_tls_security_level", "may", S,
+     "STARTTLS towards relayhost: none, may (when offered) or encrypt (required). Certificates are not verified."},
+    {"smtp_sasl_username", "", S, "User name for AUTH PLAIN at relayhost (only over TLS); empty: no AUTH."},
+    {"smtp_sasl_password", "", S, "Password for smtp_sasl_username."},
+    {"smtp_timeout", "300s", T, "Time allowed for each read and write when talking to relayhost or the LMTP server."},
+    {"lmtp_delivery_address", "", S,
+     "Where the queue hands local mail over LMTP: host:port or unix:/path. Empty: the first lmtp_listen address."},
+    {"queue_run_delay", "300s", T, "How often the queue manager looks for deferred mail that is due."},
+    {"minimal_backoff_time", "300s", T, "The shortest wait before retrying a deferred message."},
+    {"maximal_backoff_time", "4000s", T, "The longest wait before retrying a deferred message."},
+    {"maximal_queue_lifetime", "5d", T,
+     "How long a message may stay deferred before it is returned to the sender as undeliverable."},
+};
+
+}  // namespace
+
+core::ParameterTable mta_parameters() { return parameters; }
+
+}  // namespace mailroom::mta

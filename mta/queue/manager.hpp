@@ -1,0 +1,48 @@
+// mta/queue/manager.hpp - the queue manager inside mailroomd (the Postfix book, chapter 5,
+// qmgr): picks due messages from active/ and deferred/, hands local recipients to the
+// delivery service over LMTP and remote ones to relayhost over SMTP, records each
+// recipient's outcome in the queue file, defers with back-off (minimal_backoff_time growing
+// with the message's age up to maximal_backoff_time), and bounces with an RFC 3464 DSN on 5xx
+// or after maximal_queue_lifetime - never to the null sender.
+#pragma once
+#include "core/net/asio.hpp"
+#include "core/runtime/runtime.hpp"
+#include "mta/queue/queue_directory.hpp"
+
+#include <atomic>
+#include <memory>
+
+namespace mailroom::mta {
+
+class QueueManager : public std::enable_shared_from_this<QueueManager> {
+public:
+    QueueManager(core::Runtime& runtime, std::filesystem::path root) : runtime_(runtime), queue_(std::move(root)) {}
+
+    const QueueDirectory& queue() const { return queue_; }
+
+    // Starts the loop on `io`; it runs until stop(). The queue must be prepare()d already.
+    void start(core::asio::io_context& io);
+    void stop();
+    // A message was queued: run soon (any thread).
+    void wake();
+
+    // The file whose existence asks a running manager for a queue run (mailroom queue flush).
+    static std::filesystem::path flush_request(const std::filesystem::path& root) { return root / "flush"; }
+
+private:
+    core::awaitable<void> run();
+    core::awaitable<void> run_queue();
+    core::awaitable<void> process(const std::string& id);
+
+    core::Runtime& runtime_;
+    QueueDirectory queue_;
+    std::unique_ptr<core::asio::steady_timer> timer_;
+    std::atomic<bool> wanted_{true};
+    std::atomic<bool> stopping_{false};
+};
+
+// Back-off after a temporary failure of a message `age` seconds old: the age itself, kept
+// between the minimum and the maximum, so the interval doubles with every retry.
+std::time_t backoff_delay(std::time_t age, std::time_t minimum, std::time_t maximum);
+
+}  // namespace mailroom::mta

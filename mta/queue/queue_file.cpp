@@ -1,0 +1,80 @@
+// mta/queue/queue_file.cpp - the queue file's envelope records (see queue_file.hpp).
+#include "mta/queue/queue_file.hpp"
+
+#include "core/util/strings.hpp"
+
+namespace mailroom::mta {
+namespace {
+
+constexpr std::string_view magic = "mailroom-queue 1\n";
+
+bool safe_value(std::string_view value) { return value.find_first_of("\r\n") == std::string_view::npos; }
+
+}  // namespace
+
+std::string format_envelope(const Envelope& envelope)
+{
+    if (!safe_value(envelope.sender) || !safe_value(envelope.client))
+        throw QueueError("queue file " + envelope.id + ": line break in an envelope field");
+    std::string out(magic);
+    out += "id " + envelope.id + "\n";
+    out += "arrival " + std::to_string(envelope.arrival) + "\n";
+    out += "client " + envelope.client + "\n";
+    out += "sender " + envelope.sender + "\n";
+    for (const auto& recipient : envelope.recipients) {
+        if (!safe_value(recipient.address))
+            throw QueueError("queue file " + envelope.id + ": line break in a recipient");
+        out += "rcpt ";
+        out += static_cast<char>(recipient.state);
+        out += " " + recipient.address + "\n";
+    }
+    out += "data\n";
+    return out;
+}
+
+Envelope parse_envelope(std::string_view file, std::string_view path, std::uint64_t& data_offset)
+{
+    const auto fail = [&](std::string_view why) { return QueueError("queue file " + std::string(path) + ": " + std::string(why)); };
+    if (!file.starts_with(magic))
+        throw fail("not a mailroom queue file");
+    Envelope envelope;
+    std::size_t pos = magic.size();
+    for (;;) {
+        const std::size_t end = file.find('\n', pos);
+        if (end == std::string_view::npos)
+            throw fail("envelope ends before the message (truncated file)");
+        const std::string_view line = file.substr(pos, end - pos);
+        const std::size_t line_start = pos;
+        pos = end + 1;
+        if (line == "data")
+            break;
+        const auto space = line.find(' ');
+        const std::string_view key = line.substr(0, space);
+        const std::string_view value = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+        if (key == "id")
+            envelope.id = value;
+        else if (key == "arrival") {
+            const auto parsed = core::parse_uint(value);
+            if (!parsed)
+                throw fail("bad arrival time \"" + std::string(value) + "\"");
+            envelope.arrival = static_cast<std::time_t>(*parsed);
+        } else if (key == "client")
+            envelope.client = value;
+        else if (key == "sender")
+            envelope.sender = value;
+        else if (key == "rcpt") {
+            const char state = value.empty() ? '\0' : value.front();
+            if (value.size() < 3 || value[1] != ' ' || (state != 'P' && state != 'D' && state != 'B'))
+                throw fail("bad recipient record \"" + std::string(line) + "\"");
+            envelope.recipients.push_back({std::string(value.substr(2)), static_cast<RecipientState>(state),
+                                           line_start + 5});
+        } else
+            throw fail("unknown record \"" + std::string(key) + "\"");
+    }
+    if (envelope.id.empty() || envelope.recipients.empty())
+        throw fail("envelope without id or recipients");
+    data_offset = pos;
+    return envelope;
+}
+
+}  // namespace mailroom::mta
