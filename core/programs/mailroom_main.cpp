@@ -5,10 +5,12 @@
 #include "core/programs/subcommands.hpp"
 #include "delivery/lda/lda_commands.hpp"
 #include "filters/dry_run.hpp"
+#include "mta/commands/mta_commands.hpp"
 
 #include <vector>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
@@ -30,6 +32,16 @@ int deliver_command(const SubcommandArgs& a)
 int newaliases_command(const SubcommandArgs& a)
 {
     return mailroom::delivery::lda::newaliases_main(a.args, config_loader(a, "mailroom newaliases"));
+}
+
+int sendmail_command(const SubcommandArgs& a)
+{
+    return mailroom::mta::sendmail_main(a.args, config_loader(a, "mailroom sendmail"));
+}
+
+int queue_command(const SubcommandArgs& a)
+{
+    return mailroom::mta::queue_main(a.args, config_loader(a, "mailroom queue"));
 }
 
 // `mailroom filter test ...`: the filter engine's dry run (docs/filters.md).
@@ -63,6 +75,8 @@ constexpr Subcommand subcommands[] = {
     {"deliver", deliver_command, "deliver a message from stdin (-f SENDER -a RCPT -d USER -m FOLDER)"},
     {"newaliases", newaliases_command, "check aliases files and report problems by line"},
     {"filter", filter_command, "filter test: a dry run of procmailrc rules over a message on stdin"},
+    {"sendmail", sendmail_command, "queue a message from stdin (-t -i -f SENDER -F NAME -bs); also as argv[0]"},
+    {"queue", queue_command, "the mail queue: list, flush, delete ID|ALL, show ID"},
 };
 
 int usage()
@@ -85,6 +99,15 @@ int main(int argc, char** argv)
     quiet.min_level = mailroom::core::LogLevel::warning;
     mailroom::core::configure_logging(quiet);
     SubcommandArgs args{mailroom::programs::default_config_file, {}};
+    // Installed as /usr/sbin/sendmail or mailq (a link to mailroom): Postfix's command lines.
+    const std::string_view program = std::strrchr(argv[0], '/') ? std::strrchr(argv[0], '/') + 1 : argv[0];
+    if (program == "sendmail" || program == "mailq") {
+        for (int k = 1; k < argc; ++k)
+            args.args.emplace_back(argv[k]);
+        if (const char* file = std::getenv("MAILROOM_CONFIG"))
+            args.config_file = file;
+        return program == "sendmail" ? sendmail_command(args) : queue_command(args);
+    }
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; ++i) {
         if (std::strcmp(argv[i], "-c") == 0 && i + 1 < argc)

@@ -1,0 +1,80 @@
+"""A small SMTP relay sink for the mta tests: an asyncio server on 127.0.0.1 in a thread of its
+own that records every message it accepts. `plan` decides the reply after DATA for each
+attempt in turn (e.g. ["451 4.3.0 try later", "250 2.0.0 ok"]: the first attempt is deferred);
+recipients whose local part starts with "reject" get 550 5.1.1 at RCPT time."""
+
+import asyncio
+import threading
+
+
+class SmtpSink:
+    def __init__(self, plan=("250 2.0.0 Ok: queued",)):
+        self.plan = list(plan)
+        self.attempts = 0
+        self.messages = []          # (sender, [recipients], bytes)
+        self.commands = []
+        self.loop = asyncio.new_event_loop()
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        self.ready.wait(5)
+
+    def _run(self):
+        asyncio.set_event_loop(self.loop)
+        self.server = self.loop.run_until_complete(asyncio.start_server(self._session, "127.0.0.1", 0))
+        self.port = self.server.sockets[0].getsockname()[1]
+        self.ready.set()
+        self.loop.run_forever()
+
+    def close(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+    async def _session(self, reader, writer):
+        def send(line):
+            writer.write(line.encode() + b"\r\n")
+
+        send("220 sink.example ESMTP")
+        sender, recipients = None, []
+        while True:
+            line = await reader.readline()
+            if not line:
+                break
+            command = line.decode(errors="replace").strip()
+            self.commands.append(command)
+            verb = command[:4].upper()
+            if verb == "EHLO":
+                send("250-sink.example")
+                send("250-8BITMIME")
+                send("250 PIPELINING")
+            elif verb == "MAIL":
+                sender, recipients = command[10:].split(">")[0].lstrip("<"), []
+                send("250 2.1.0 Ok")
+            elif verb == "RCPT":
+                address = command[8:].split(">")[0].lstrip("<")
+                if address.startswith("reject"):
+                    send("550 5.1.1 <%s>: Recipient address rejected: User unknown" % address)
+                else:
+                    recipients.append(address)
+                    send("250 2.1.5 Ok")
+            elif verb == "DATA":
+                send("354 End data with <CR><LF>.<CR><LF>")
+                data = b""
+                while True:
+                    chunk = await reader.readline()
+                    if chunk in (b".\r\n", b""):
+                        break
+                    data += chunk[1:] if chunk.startswith(b"..") else chunk
+                reply = self.plan[min(self.attempts, len(self.plan) - 1)]
+                self.attempts += 1
+                if reply.startswith("250"):
+                    self.messages.append((sender, recipients, data))
+                send(reply)
+            elif verb == "QUIT":
+                send("221 2.0.0 Bye")
+                await writer.drain()
+                break
+            else:
+                send("250 2.0.0 Ok")
+            await writer.drain()
+        writer.close()
