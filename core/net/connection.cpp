@@ -201,11 +201,16 @@ awaitable<void> Connection::write(std::string_view bytes)
     co_await flush();
 }
 
-awaitable<bool> Connection::start_tls() { return handshake(asio::ssl::stream_base::server, {}); }
+awaitable<bool> Connection::start_tls()
+{
+    const bool started = co_await handshake(asio::ssl::stream_base::server, std::string());
+    co_return started;
+}
 
 awaitable<bool> Connection::start_tls_client(const std::string& server_name)
 {
-    return handshake(asio::ssl::stream_base::client, server_name);
+    const bool started = co_await handshake(asio::ssl::stream_base::client, server_name);
+    co_return started;
 }
 
 awaitable<bool> Connection::handshake(asio::ssl::stream_base::handshake_type side, std::string server_name)

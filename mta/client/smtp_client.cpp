@@ -118,7 +118,8 @@ awaitable<std::vector<RecipientOutcome>> Transaction::run(const std::string& sen
         Reply ready = co_await command("STARTTLS", "STARTTLS");
         if (ready.code != 220)
             fail(ready, "STARTTLS");
-        if (!co_await conn_.start_tls_client(target_.address.host))
+        const bool started = co_await conn_.start_tls_client(target_.address.host);
+        if (!started)
             throw ClientError(Status::make("4.7.5", "TLS handshake with " + target_.address.text + " failed: " +
                                                         conn_.tls_error()), {});
         keywords = co_await hello();

@@ -1,8 +1,8 @@
 // mta/queue/queue_file.hpp - one queued message in one file, in the spirit of Postfix's queue
 // files (the Postfix book, chapter 5; Postfix's record types): a text envelope (id, arrival
 // time, client, sender, one line per recipient with a state byte), then the message with LF
-// line ends. A recipient's state changes by rewriting its one state byte in place and
-// fsyncing, as Postfix's qmgr marks done recipients, so the message is never copied again.
+// line ends. A recipient's state changes by rewriting its one state byte in place, as
+// Postfix's qmgr marks done recipients, so the message is never copied again.
 #pragma once
 #include <cstdint>
 #include <ctime>

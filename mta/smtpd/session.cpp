@@ -100,7 +100,9 @@ awaitable<bool> SmtpdSession::extension(const Protocol::Extension& request)
             machine().send_reply(502, "5.5.1", "Error: STARTTLS not available");
             co_return true;
         }
-        co_return co_await start_tls();
+        // Named results, never co_return co_await: g++ 12 resumed a finished frame (pop3/session.cpp).
+        const bool started = co_await start_tls();
+        co_return started;
     }
     if (context_.kind != SmtpdKind::submission) {
         machine().send_reply(502, "5.5.1", "Error: authentication not enabled here (use the submission port)");
@@ -114,14 +116,16 @@ awaitable<bool> SmtpdSession::extension(const Protocol::Extension& request)
         machine().send_reply(503, "5.5.1", "Error: already authenticated");
         co_return true;
     }
-    co_return co_await authenticate(request.argument);
+    const bool go_on = co_await authenticate(request.argument);
+    co_return go_on;
 }
 
 awaitable<bool> SmtpdSession::start_tls()
 {
     connection().send("220 2.0.0 Ready to start TLS\r\n");
     co_await connection().flush();
-    if (!co_await connection().start_tls()) {
+    const bool started = co_await connection().start_tls();
+    if (!started) {
         log().info("STARTTLS failed for " + client() + ": " + connection().tls_error());
         co_return false;
     }
