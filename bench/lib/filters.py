@@ -98,7 +98,7 @@ ops/
 :0
 * ^From:.*(zoe|quinn)@
 * ^Date:.*Nov 2026
-archive/2026/
+archive-2026/
 
 :0
 * ^Subject:.*lunch
@@ -170,13 +170,16 @@ def filters(ctx, filterbench):
     files, rcs = _setup(ctx, count)
     f = ctx.figure("filter_20_recipes", "messages/s", "higher", peer="procmail", goal=("advantage", 10),
                    note="%d messages through 20 recipes into Maildir folders" % count)
-    f.values["procmail"] = []
-    f.cpu["procmail"] = []
+    cpu_figure = ctx.figure("filter_20_recipes_cpu", "CPU ms/message", "lower", peer="procmail",
+                            note="CPU time of the filtering process(es) per message: mailroom-filterbench, "
+                                 "or procmail and the shell that starts it")
     for round_number in range(ctx.rounds):
         rate, cpu = _mailroom(filterbench, *rcs["mailroom"], files)
         f.add("mailroom", rate, cpu)
+        cpu_figure.add("mailroom", cpu * 1000 / count)
         rate, cpu = _procmail(rcs["procmail"][0], files)
         f.add("procmail", rate, cpu)
+        cpu_figure.add("procmail", cpu * 1000 / count)
         if round_number == 0:
             mine, theirs = folder_counts(rcs["mailroom"][1]), folder_counts(rcs["procmail"][1])
             f.extra["folders_agree"] = mine == theirs
