@@ -56,7 +56,7 @@ TEST_CASE("corpus: rendering survives every truncation")
     for (const auto& name : test::corpus_names()) {
         CAPTURE(name);
         const std::string msg = test::corpus_message(name);
-        const std::size_t stride = msg.size() > 20000 ? 97 : 1;
+        const std::size_t stride = test::truncation_stride(msg.size(), 20000, 97);
         for (std::size_t n = 0; n <= msg.size(); n += stride) {
             CAPTURE(n);
             const std::string_view prefix(msg.data(), n);

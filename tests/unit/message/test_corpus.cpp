@@ -99,7 +99,7 @@ TEST_CASE("corpus: every truncation parses, keeps its invariants and round-trips
     for (const auto& name : test::corpus_names()) {
         CAPTURE(name);
         const std::string msg = test::corpus_message(name);
-        const std::size_t stride = msg.size() > 20000 ? 211 : 1;
+        const std::size_t stride = test::truncation_stride(msg.size(), 20000, 211);
         for (std::size_t n = 0; n <= msg.size(); n += stride) {
             CAPTURE(n);
             const std::string_view prefix(msg.data(), n);
@@ -124,7 +124,7 @@ TEST_CASE("corpus: corrupt serialized trees are refused, never crash")
         CAPTURE(name);
         const std::string msg = test::corpus_message(name);
         const std::string blob = message::serialize_part_tree(message::parse_message(msg));
-        const std::size_t stride = blob.size() > 4000 ? 13 : 1;
+        const std::size_t stride = test::truncation_stride(blob.size(), 4000, 13);
         for (std::size_t n = 0; n < blob.size(); n += stride) {
             CAPTURE(n);
             std::string error;
