@@ -241,6 +241,12 @@ void Server::start_session(Connection::Socket socket, const Service& service)
         socket.close(ignored);
         return;
     }
+    if (!peer.unix_socket) {
+        // Sessions gather their replies and flush them whole: Nagle's algorithm would hold the
+        // tail of each flush until the client's delayed ACK (40 ms per POP3 RETR chunk).
+        boost::system::error_code ignored;
+        socket.set_option(asio::detail::socket_option::boolean<IPPROTO_TCP, TCP_NODELAY>(true), ignored);
+    }
     auto connection = std::make_shared<Connection>(std::move(socket), peer, tls_context());
     {
         std::lock_guard lock(mutex_);
