@@ -69,6 +69,7 @@ private:
 
     awaitable<bool> start_tls();
     awaitable<bool> authenticate(const std::string& argument);
+    awaitable<void> write_data(std::string_view bytes);
     awaitable<void> write_pending(bool all);
     void update_keywords();
     bool sender_allowed(const std::string& sender) const;
@@ -81,6 +82,7 @@ private:
     std::optional<core::User> user_;
     std::unique_ptr<QueueWriter> writer_;
     std::string pending_;
+    std::string queue_error_;   // the queue file could not be written: the message gets 451
 };
 
 void SmtpdSession::update_keywords()
@@ -245,6 +247,19 @@ awaitable<void> SmtpdSession::write_pending(bool all)
 
 awaitable<void> SmtpdSession::message_data(std::string_view bytes)
 {
+    if (!queue_error_.empty())
+        co_return;   // the rest of the message is read and dropped; its end gets 451
+    try {
+        co_await write_data(bytes);
+    } catch (const std::exception& e) {
+        queue_error_ = e.what();
+        writer_.reset();
+        pending_.clear();
+    }
+}
+
+awaitable<void> SmtpdSession::write_data(std::string_view bytes)
+{
     if (!writer_) {
         Envelope envelope;
         envelope.arrival = std::time(nullptr);
@@ -265,14 +280,17 @@ void SmtpdSession::message_discard()
 {
     writer_.reset();
     pending_.clear();
+    queue_error_.clear();
 }
 
 awaitable<void> SmtpdSession::message_end()
 {
     Status status;
     try {
+        if (!queue_error_.empty())
+            throw QueueError(queue_error_);
         if (!writer_)
-            co_await message_data({});
+            co_await write_data({});
         co_await write_pending(true);
         QueueWriter* writer = writer_.get();
         auto commit = [writer] {
@@ -291,6 +309,7 @@ awaitable<void> SmtpdSession::message_end()
     }
     writer_.reset();
     pending_.clear();
+    queue_error_.clear();
     machine().recipient_delivered(status);
 }
 
