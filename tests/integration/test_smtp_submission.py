@@ -2,7 +2,8 @@
 then relaying to relayhost and the sender check; the SMTP port refuses relaying to clients
 outside mynetworks; a relay that keeps answering 4xx leaves the message deferred, where
 `mailroom queue` lists, shows, flushes and deletes it; a message that outlives
-maximal_queue_lifetime is returned with a DSN."""
+maximal_queue_lifetime is returned with a DSN. mailroom's own relay client against a second
+mailroomd's submission port: STARTTLS and AUTH PLAIN with smtp_sasl_username."""
 
 import email
 import os
@@ -150,6 +151,29 @@ class SubmissionTest(unittest.TestCase):
         self.assertEqual(self.m.mailroom("queue", "show", queue_id).returncode, 66)
         self.m.parameters["relayhost"] = "[127.0.0.1]:%d" % self.sink.port
         self.m.reload()
+
+
+class RelayClientTest(unittest.TestCase):
+    def test_relay_over_starttls_with_auth(self):
+        relay = Mailroom(services=["lmtp", "submission"], submission_sender_check="no")
+        self.addCleanup(relay.cleanup)
+        relay.parameters["queue_directory"] = relay.path("queue")
+        relay.enable_tls()
+        relay.add_user("relayuser", password="relaypw")
+        bob = relay.add_user("bob")
+        relay.start()
+        m = Mailroom(services=["lmtp", "smtp"], mydestination="$myhostname, localhost, a.example",
+                     relayhost="[127.0.0.1]:%d" % relay.port("submission"), smtp_tls_security_level="encrypt",
+                     smtp_sasl_username="relayuser", smtp_sasl_password="relaypw")
+        self.addCleanup(m.cleanup)
+        m.parameters["queue_directory"] = m.path("queue")
+        m.start()
+        client = smtplib.SMTP("127.0.0.1", m.port("smtp"), timeout=20)
+        self.addCleanup(client.close)
+        client.sendmail("someone@a.example", ["bob@example.com"], b"Subject: relayed twice\r\n\r\nx\r\n")
+        stored = wait_for(lambda: [x for x in maildir_messages(bob.maildir()) if b"relayed twice" in x])[0]
+        self.assertIn(b"with ESMTPSA id", stored)   # the relay saw TLS and AUTH
+        relay.wait_for_log(r"sasl_method=PLAIN, sasl_username=relayuser")
 
 
 if __name__ == "__main__":
