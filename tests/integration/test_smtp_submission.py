@@ -7,7 +7,9 @@ mailroomd's submission port: STARTTLS and AUTH PLAIN with smtp_sasl_username."""
 
 import email
 import os
+import shutil
 import smtplib
+import subprocess
 import ssl
 import time
 import unittest
@@ -94,6 +96,22 @@ class SubmissionTest(unittest.TestCase):
         client.user, client.password = "ann", "annpw"
         code, _ = client.auth("LOGIN", client.auth_login)
         self.assertEqual(code, 235)
+
+    @unittest.skipUnless(shutil.which("msmtp"), "msmtp is not installed (scripts/install-deps --tests)")
+    def test_msmtp_submits_with_starttls_and_auth(self):
+        rc = self.m.write_file("msmtprc", "account default\nhost 127.0.0.1\nport %d\nfrom ann@example.com\n"
+                               "tls on\ntls_starttls on\ntls_certcheck off\nauth plain\nuser ann\n"
+                               "password annpw\n" % self.m.port("submission"), mode=0o600)
+        result = subprocess.run(["msmtp", "-C", rc, "friend2@remote.example"], timeout=30, capture_output=True,
+                                input=b"From: ann@example.com\nSubject: from msmtp\n\nhello\n")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        wait_for(lambda: any(b"from msmtp" in data for _, _, data in self.sink.messages))
+        rc_plain = self.m.write_file("msmtprc-plain", "account default\nhost 127.0.0.1\nport %d\n"
+                                     "from ann@example.com\ntls off\nauth plain\nuser ann\npassword annpw\n"
+                                     % self.m.port("submission"), mode=0o600)
+        result = subprocess.run(["msmtp", "-C", rc_plain, "friend2@remote.example"], timeout=30,
+                                capture_output=True, input=b"Subject: no tls\n\nx\n")
+        self.assertNotEqual(result.returncode, 0)   # no AUTH without STARTTLS
 
     def test_sender_must_belong_to_the_user(self):
         client = self.submission()
