@@ -60,6 +60,19 @@ service lmtp {{
     port = {lmtp}
   }}
 }}
+# The packaged imap and pop3 services stop at 1024 processes, one per session.
+service imap {{
+  process_limit = {limit}
+}}
+service pop3 {{
+  process_limit = {limit}
+}}
+service auth {{
+  client_limit = {clients}
+}}
+service anvil {{
+  client_limit = {clients}
+}}
 protocol imap {{
   mail_max_userip_connections = {limit}
 }}
@@ -111,7 +124,7 @@ class Dovecot:
         with open(self.path("users"), "w") as f:
             f.write("\n".join(self.user_lines) + "\n")
         with open(self.path("dovecot.conf"), "w") as f:
-            f.write(CONFIG.format(root=self.root, limit=self.limit, **self.ports))
+            f.write(CONFIG.format(root=self.root, limit=self.limit, clients=4 * self.limit + 100, **self.ports))
         self.process = subprocess.Popen([DOVECOT, "-F", "-c", self.path("dovecot.conf")],
                                         stdout=subprocess.DEVNULL, stderr=open(self.path("stderr.log"), "ab"))
         deadline = time.time() + timeout
