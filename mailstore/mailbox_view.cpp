@@ -91,6 +91,8 @@ Result<SyncChanges> StoreView::sync()
         return synced.error();
     const auto newest = box_->index().state();
     SyncChanges changes;
+    if (newest == state_)
+        return changes;   // a wake-up for another view's change, or none: nothing to compare
     const auto& before = state_->records;
     const auto& after = newest->records;
     std::size_t i = 0;

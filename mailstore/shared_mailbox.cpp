@@ -69,7 +69,8 @@ Result<std::shared_ptr<SharedMailbox>> SharedMailbox::get(const MailboxPaths& pa
 
 SharedMailbox::~SharedMailbox()
 {
-    watch_.reset();
+    file_watch_.reset();
+    index_watch_.reset();
     if (index_) {
         std::lock_guard lock(mutex_);
         (void)flush_pending();
@@ -86,17 +87,26 @@ void SharedMailbox::start_watching()
     std::vector<std::pair<std::filesystem::path, std::string>> targets;
     for (const auto& target : backend_->watch_targets())
         targets.emplace_back(target.directory, target.name);
-    targets.emplace_back(paths_.index_dir, "mailroom.index.log");
-    targets.emplace_back(paths_.index_dir, "mailroom.index");
-    watch_ = watch_directories(targets, [this] { notify(); });
+    file_watch_ = watch_directories(targets, [this] {
+        ++file_events_;
+        notify();
+    });
+    index_watch_ = watch_directories({{paths_.index_dir, "mailroom.index.log"}, {paths_.index_dir, "mailroom.index"}},
+                                     [this] { notify(); });
 }
 
 Result<void> SharedMailbox::synchronize(bool read_write)
 {
     if (auto refreshed = index_->refresh(); !refreshed)
         return refreshed.error();
-    if (!index_->needs_rescan() && !backend_->maybe_changed(*index_->state()))
+    // Read before looking at the files: an event arriving meanwhile leaves the count ahead.
+    const std::uint64_t events = file_events_.load();
+    if (!index_->needs_rescan() && file_watch_ && files_checked_at_event_ == events)
         return {};
+    if (!index_->needs_rescan() && !backend_->maybe_changed(*index_->state())) {
+        files_checked_at_event_ = events;
+        return {};
+    }
     auto tx = index_->begin();
     if (!tx)
         return tx.error();
@@ -112,6 +122,7 @@ Result<void> SharedMailbox::synchronize(bool read_write)
     const bool changed = tx->changed();
     if (auto committed = tx->commit(); !committed)
         return committed.error();
+    files_checked_at_event_ = events;
     if (changed)
         notify();
     return {};

@@ -38,7 +38,7 @@ public:
     std::uint64_t subscribe(std::function<void()> callback);
     void unsubscribe(std::uint64_t id);
     void notify();                      // tells every subscriber that something changed
-    bool watched() const { return watch_ != nullptr; }
+    bool watched() const { return file_watch_ != nullptr && index_watch_ != nullptr; }
 
     // The POP3 maildrop claim: one holder per mailbox across threads and processes.
     Result<std::unique_ptr<MailboxView::ExclusiveClaim>> claim_exclusive();
@@ -60,7 +60,14 @@ private:
     std::uint64_t next_subscriber_ = 1;
     std::vector<std::pair<Uid, std::uint64_t>> pending_virtual_sizes_;
     std::atomic<bool> claimed_{false};
-    std::unique_ptr<WatchHandle> watch_;   // last: destroyed first, before what its callback uses
+    // Changes inotify reported in the mail files, and their count when the files were last
+    // known to match the index: while the two agree, synchronize() looks at no file at all.
+    std::atomic<std::uint64_t> file_events_{0};
+    std::optional<std::uint64_t> files_checked_at_event_;
+    // Last: destroyed first, before what their callbacks use. The index has a watch of its own
+    // so that this process's index writes wake the sessions without rescanning the files.
+    std::unique_ptr<WatchHandle> index_watch_;
+    std::unique_ptr<WatchHandle> file_watch_;
 };
 
 // Backend factories (mailstore/maildir, mailstore/mbox).

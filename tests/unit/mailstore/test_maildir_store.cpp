@@ -7,6 +7,7 @@
 #include <dirent.h>
 
 #include <atomic>
+#include <thread>
 
 using namespace mailroom::mailstore;
 namespace fs = std::filesystem;
@@ -311,6 +312,35 @@ TEST_CASE("subscribers hear of changes; the POP3 claim is exclusive")
     CHECK(again.error().is(Errc::in_use));
     claim->reset();
     CHECK(f.open("INBOX")->claim_exclusive());
+}
+
+TEST_CASE("a watched Maildir is looked at again only when inotify reports a change")
+{
+    StoreFixture f;
+    auto view = f.open("INBOX");
+    REQUIRE(view->watched());
+    const auto log = f.location.inbox / "mailroom.index.log";
+    auto sync_until = [&](std::size_t count) {
+        for (int i = 0; i < 200 && view->messages().size() < count; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            REQUIRE(view->sync());
+        }
+        REQUIRE(view->messages().size() == count);
+    };
+    write_file(f.location.inbox / "new" / "1700000000.external.host", "Subject: x\n\nfrom procmail\n");
+    sync_until(1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));   // the events of new/ -> cur/
+    REQUIRE(view->sync());
+    const auto log_size = fs::file_size(log);
+    // Within seconds of a directory change its mtime cannot be trusted; without inotify every
+    // sync would rescan then, and record the scan in the index, waking every IDLE session.
+    for (int i = 0; i < 20; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        REQUIRE(view->sync());
+    }
+    CHECK(fs::file_size(log) == log_size);
+    write_file(f.location.inbox / "new" / "1700000001.external.host", "Subject: y\n\nagain\n");
+    sync_until(2);
 }
 
 TEST_CASE("appends over quota are refused with over_quota")
