@@ -120,7 +120,18 @@ class Dovecot:
     def port(self, service):
         return self.ports[service]
 
-    def start(self, timeout=20):
+    def start(self, timeout=20, attempts=3):
+        """Starts Dovecot; when a port was taken meanwhile (other tests pick free ports too),
+        tries again with new ones."""
+        for attempt in range(attempts):
+            try:
+                return self._start(timeout)
+            except RuntimeError as e:
+                if "Address already in use" not in str(e) or attempt + 1 == attempts:
+                    raise
+                self.ports = {service: _free_port() for service in self.ports}
+
+    def _start(self, timeout):
         with open(self.path("users"), "w") as f:
             f.write("\n".join(self.user_lines) + "\n")
         with open(self.path("dovecot.conf"), "w") as f:
