@@ -87,9 +87,10 @@ def snapshot(home, skeleton_files):
     return {k: sorted(v) for k, v in files.items()}
 
 
-def wait_for_group(pgid, limit=10.0):
+def wait_for_group(pgid, limit=60.0):
     """procmail does not wait for a program started without w: let its children finish
-    (they stay in the process group of the session started for the run) before looking."""
+    (they stay in the process group of the session started for the run) before looking. The
+    limit is generous: on a loaded CI machine a formail | sendmail chain took over 10 s."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         try:
