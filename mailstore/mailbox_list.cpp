@@ -302,17 +302,7 @@ Result<void> write_subscriptions(const MailLocation& location, const std::vector
     for (const auto& name : names)
         text += name + "\n";
     const std::string path = subscriptions_file(location);
-    const std::string temp = path + ".tmp." + std::to_string(::getpid());
-    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd)
-        return errno_error(errno, "cannot create", temp);
-    if (auto wrote = write_all(fd.get(), text, temp); !wrote) {
-        ::unlink(temp.c_str());
-        return wrote;
-    }
-    if (::rename(temp.c_str(), path.c_str()) != 0)
-        return errno_error(errno, "cannot rename into place", path);
-    return {};
+    return replace_file(path, text, false);
 }
 
 }  // namespace mailroom::mailstore

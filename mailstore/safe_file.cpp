@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 
 namespace mailroom::mailstore {
@@ -126,6 +127,23 @@ Result<void> fsync_directory(const std::filesystem::path& directory)
     if (::fsync(fd.get()) != 0)
         return errno_error(errno, "cannot fsync directory", directory.string());
     return {};
+}
+
+Result<void> replace_file(const std::filesystem::path& path, std::string_view data, bool durable)
+{
+    static std::atomic<std::uint64_t> writers{0};
+    const std::string temp = path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++writers);
+    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd)
+        return errno_error(errno, "cannot create", temp);
+    Result<void> result = write_all(fd.get(), data, temp);
+    if (result && durable)
+        result = fsync_file(fd.get(), temp);
+    if (result && ::rename(temp.c_str(), path.c_str()) != 0)
+        result = errno_error(errno, "cannot rename into place", path.string());
+    if (!result)
+        ::unlink(temp.c_str());
+    return result;
 }
 
 }  // namespace mailroom::mailstore

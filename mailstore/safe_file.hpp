@@ -53,4 +53,9 @@ Result<void> write_all(int fd, std::string_view bytes, std::string_view path_for
 Result<void> fsync_file(int fd, std::string_view path_for_errors);
 Result<void> fsync_directory(const std::filesystem::path& directory);
 
+// Writes `data` to a temporary file beside `path`, fsyncs it when `durable`, and renames it
+// over `path`. The temporary's name is this writer's own (process and call), so threads and
+// processes replacing the same file at once never rename each other's half-written files.
+Result<void> replace_file(const std::filesystem::path& path, std::string_view data, bool durable);
+
 }  // namespace mailroom::mailstore

@@ -46,18 +46,8 @@ std::string frame(Uid uid, const CacheFields& fields)
     return out;
 }
 
-Result<void> create_empty(const fs::path& path, std::uint64_t id)
-{
-    const fs::path temp = path.string() + ".tmp." + std::to_string(::getpid());
-    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd)
-        return errno_error(errno, "cannot create", temp.string());
-    if (auto wrote = write_all(fd.get(), header(id), temp.string()); !wrote)
-        return wrote;
-    if (::rename(temp.c_str(), path.c_str()) != 0)
-        return errno_error(errno, "cannot rename into place", path.string());
-    return {};
-}
+// A cache is rebuilt when lost: no fsync.
+Result<void> create_empty(const fs::path& path, std::uint64_t id) { return replace_file(path, header(id), false); }
 
 }  // namespace
 
@@ -168,19 +158,7 @@ Result<void> rewrite_cache(const fs::path& path, std::uint64_t new_id, const Cac
         offset = data.size();
         data += frame(uid, *fields);
     }
-    const fs::path temp = path.string() + ".tmp." + std::to_string(::getpid());
-    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd)
-        return errno_error(errno, "cannot create", temp.string());
-    if (auto wrote = write_all(fd.get(), data, temp.string()); !wrote) {
-        ::unlink(temp.c_str());
-        return wrote;
-    }
-    if (::rename(temp.c_str(), path.c_str()) != 0) {
-        ::unlink(temp.c_str());
-        return errno_error(errno, "cannot rename into place", path.string());
-    }
-    return {};
+    return replace_file(path, data, false);
 }
 
 }  // namespace mailroom::mailstore::index

@@ -42,23 +42,6 @@ Result<std::string> read_whole(const fs::path& path, std::uint64_t from = 0)
     }
 }
 
-// Writes `data` to a temporary file beside `path`, fsyncs it and renames it into place.
-Result<void> replace_file(const fs::path& path, std::string_view data)
-{
-    const fs::path temp = path.string() + ".tmp." + std::to_string(::getpid());
-    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd)
-        return errno_error(errno, "cannot create", temp.string());
-    Result<void> result = write_all(fd.get(), data, temp.string());
-    if (result)
-        result = fsync_file(fd.get(), temp.string());
-    if (result && ::rename(temp.c_str(), path.c_str()) != 0)
-        result = errno_error(errno, "cannot rename into place", path.string());
-    if (!result)
-        ::unlink(temp.c_str());
-    return result;
-}
-
 std::string uid_list_line(Uid uid, std::string_view key) { return std::to_string(uid) + " " + std::string(key) + "\n"; }
 
 std::optional<std::pair<Uid, std::string>> parse_uid_list_line(std::string_view line)
@@ -153,7 +136,7 @@ Result<void> write_uid_list(const fs::path& path, std::uint32_t uid_validity, Ui
     std::string data = "MRUL 1 V" + std::to_string(uid_validity) + " N" + std::to_string(uid_next) + "\n";
     for (const auto& [uid, key] : entries)
         data += uid_list_line(uid, key);
-    return replace_file(path, data);
+    return replace_file(path, data, true);
 }
 
 std::optional<Snapshot> read_snapshot(const fs::path& path)
@@ -250,7 +233,7 @@ Result<void> write_snapshot(const fs::path& path, const Snapshot& s)
         w.short_string(keyword);
     w.long_string(s.state.sync_state);
     w.u32(crc32(data));
-    return replace_file(path, data);
+    return replace_file(path, data, true);
 }
 
 TransactionLog::TransactionLog(TransactionLog&& other) noexcept
@@ -287,7 +270,7 @@ Result<void> TransactionLog::replace(const fs::path& path, std::uint64_t id)
     w.u32(log_magic);
     w.u32(format_version);
     w.u64(id);
-    return replace_file(path, header);
+    return replace_file(path, header, true);
 }
 
 Result<TransactionLog> TransactionLog::open(const fs::path& path, std::optional<std::uint64_t> create_id)

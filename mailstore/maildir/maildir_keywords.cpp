@@ -35,17 +35,7 @@ Result<void> write_dovecot_keywords(const std::filesystem::path& maildir, const 
     for (std::size_t i = 0; i < names.size() && i < 26; ++i)
         text += std::to_string(i) + " " + names[i] + "\n";
     const auto path = maildir / "dovecot-keywords";
-    const auto temp = maildir / ("dovecot-keywords.tmp." + std::to_string(::getpid()));
-    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd)
-        return errno_error(errno, "cannot create", temp.string());
-    if (auto wrote = write_all(fd.get(), text, temp.string()); !wrote) {
-        ::unlink(temp.c_str());
-        return wrote;
-    }
-    if (::rename(temp.c_str(), path.c_str()) != 0)
-        return errno_error(errno, "cannot rename into place", path.string());
-    return {};
+    return replace_file(path, text, false);
 }
 
 }  // namespace mailroom::mailstore::maildir

@@ -7,6 +7,8 @@
 #include <dirent.h>
 
 #include <atomic>
+#include <latch>
+#include <mutex>
 #include <thread>
 
 using namespace mailroom::mailstore;
@@ -341,6 +343,31 @@ TEST_CASE("a watched Maildir is looked at again only when inotify reports a chan
     CHECK(fs::file_size(log) == log_size);
     write_file(f.location.inbox / "new" / "1700000001.external.host", "Subject: y\n\nagain\n");
     sync_until(2);
+}
+
+TEST_CASE("sessions opening a new mailbox at the same moment all succeed")
+{
+    StoreFixture f;
+    StoreOptions options;
+    options.lock_timeout = std::chrono::milliseconds(5000);
+    constexpr int sessions = 16;
+    std::latch start(sessions);
+    std::mutex mutex;
+    std::vector<std::string> errors;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < sessions; ++i)
+        threads.emplace_back([&] {
+            auto store = open_user_store(f.location, options);
+            start.arrive_and_wait();
+            auto view = store ? (*store)->open("INBOX", false) : Result<std::unique_ptr<MailboxView>>(store.error());
+            if (!view) {
+                std::lock_guard lock(mutex);
+                errors.push_back(view.error().text);
+            }
+        });
+    for (auto& thread : threads)
+        thread.join();
+    CHECK(errors == std::vector<std::string>{});
 }
 
 TEST_CASE("appends over quota are refused with over_quota")
