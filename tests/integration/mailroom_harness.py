@@ -38,6 +38,28 @@ def program(name):
     return path
 
 
+def wait_for(predicate, timeout=15, interval=0.05, failure=lambda: "timed out waiting"):
+    """Calls `predicate` until it returns something true, and returns that; after `timeout`
+    seconds raises AssertionError with the text `failure()` gives."""
+    deadline = time.time() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.time() >= deadline:
+            raise AssertionError(failure())
+        time.sleep(interval)
+
+
+def read_log(path):
+    """A log file's text so far ("" before it exists)."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -239,21 +261,12 @@ class Mailroom:
 
     # -- what happened -----------------------------------------------------------------
     def log(self):
-        try:
-            with open(self.log_file, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+        return read_log(self.log_file)
 
     def wait_for_log(self, pattern, timeout=10):
         """Waits until a log line matches the regular expression; returns the match."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            match = re.search(pattern, self.log(), re.M)
-            if match:
-                return match
-            time.sleep(0.05)
-        raise AssertionError("no log line matches %r:\n%s" % (pattern, self.log()))
+        return wait_for(lambda: re.search(pattern, self.log(), re.M), timeout,
+                        failure=lambda: "no log line matches %r:\n%s" % (pattern, self.log()))
 
 
 def maildir_messages(maildir):

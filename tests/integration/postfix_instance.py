@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 
-from mailroom_harness import free_port
+from mailroom_harness import free_port, read_log, wait_for
 
 MASTER_CF = """\
 127.0.0.1:%(smtp_port)d inet n - n - - smtpd
@@ -125,17 +125,8 @@ class PostfixInstance:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def log(self):
-        try:
-            with open(self.log_file, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+        return read_log(self.log_file)
 
     def wait_for_log(self, pattern, timeout=30):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            match = re.search(pattern, self.log(), re.M)
-            if match:
-                return match
-            time.sleep(0.1)
-        raise AssertionError("no Postfix log line matches %r:\n%s" % (pattern, self.log()))
+        return wait_for(lambda: re.search(pattern, self.log(), re.M), timeout, interval=0.1,
+                        failure=lambda: "no Postfix log line matches %r:\n%s" % (pattern, self.log()))

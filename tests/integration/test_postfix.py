@@ -8,23 +8,17 @@ import os
 import pwd
 import smtplib
 import subprocess
-import time
 import unittest
 import uuid
 
+import mailroom_harness
 import postfix_instance
 from mailroom_harness import Mailroom, maildir_messages, program
 from postfix_instance import PostfixInstance
 
 
-def wait_for(predicate, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
+def wait_for(predicate):
+    return mailroom_harness.wait_for(predicate, timeout=30, interval=0.1)
 
 
 @unittest.skipUnless(postfix_instance.available(), "needs root and Debian's postfix")

@@ -10,21 +10,10 @@ import os
 import smtplib
 import socket
 import subprocess
-import time
 import unittest
 
-from mailroom_harness import Mailroom, maildir_messages, program
+from mailroom_harness import Mailroom, maildir_messages, program, wait_for
 from smtp_sink import SmtpSink
-
-
-def wait_for(predicate, timeout=15):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 class SmtpTest(unittest.TestCase):

@@ -14,18 +14,8 @@ import ssl
 import time
 import unittest
 
-from mailroom_harness import Mailroom, maildir_messages
+from mailroom_harness import Mailroom, maildir_messages, wait_for
 from smtp_sink import SmtpSink
-
-
-def wait_for(predicate, timeout=15):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 class SubmissionTest(unittest.TestCase):
