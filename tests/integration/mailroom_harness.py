@@ -26,13 +26,12 @@ import tempfile
 import threading
 import time
 
-BUILD_DIR = os.environ.get("MAILROOM_BUILD_DIR", "")
 FIRST_TEST_UID = 23000   # uids with no account, for users of the users file when running as root
 
 
 def program(name):
     """Path of a program built in the build tree (mailroomd, mailroom)."""
-    path = os.path.join(BUILD_DIR, "core", "programs", name)
+    path = os.path.join(os.environ.get("MAILROOM_BUILD_DIR", ""), "core", "programs", name)
     if not os.access(path, os.X_OK):
         raise RuntimeError("%s not found: set MAILROOM_BUILD_DIR to the build directory" % path)
     return path

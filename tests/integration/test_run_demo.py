@@ -12,8 +12,6 @@ import tempfile
 import time
 import unittest
 
-from mailroom_harness import BUILD_DIR
-
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMO_PORTS = (2424, 1143, 1993, 1110, 1995)
 
@@ -33,7 +31,7 @@ class RunDemoTest(unittest.TestCase):
     def start_demo(self):
         busy = [port for port in DEMO_PORTS if port_open(port)]
         self.assertEqual(busy, [], "the demo's ports are taken (is scripts/run running elsewhere?)")
-        env = dict(os.environ, MAILROOM_SKIP_BUILD="1", MAILROOM_BUILD_DIR=BUILD_DIR,
+        env = dict(os.environ, MAILROOM_SKIP_BUILD="1", MAILROOM_BUILD_DIR=os.environ["MAILROOM_BUILD_DIR"],
                    MAILROOM_DEMO_DIR=self.demo)
         process = subprocess.Popen([os.path.join(ROOT, "scripts", "run")], env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE)
