@@ -161,18 +161,17 @@ def imap_search(ctx):
 
 
 # -- 6. idle sessions ----------------------------------------------------------------------
-def _idle_run(ctx, server, sessions):
-    open_mailbox(ctx, server, "idle")
+def _held_sessions(ctx, server, argv, sessions):
+    """Starts the loadgen (argv: a mode that prints {"ready": n} and waits for a line on stdin),
+    measures the server's memory before and with the sessions open, lets the loadgen go on and
+    returns (its last JSON line, PSS KiB per session, RSS KiB per session, server processes)."""
     time.sleep(0.5)
     before = memory_kib(server)
-    argv = [ctx.loadgen, "idle", "--port", str(server.port("imap")), "--user", "idle", "--password", "secret",
-            "--sessions", str(sessions), "--lmtp-port", str(server.port("lmtp")), "--rcpt", "idle@example.com",
-            "--deliveries", str(ctx.sizes["idle_deliveries"]), "--timeout", "30", "--wait-stdin", "1"]
     child = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ready = json.loads(child.stdout.readline() or "{}")
     if ready.get("ready") != sessions:
         child.kill()
-        raise RuntimeError("%s: %s of %d idle sessions opened: %s\n%s" % (
+        raise RuntimeError("%s: %s of %d sessions opened: %s\n%s" % (
             server.name, ready.get("ready"), sessions, child.stderr.read(), server.log()))
     time.sleep(1)
     after = memory_kib(server)
@@ -180,11 +179,18 @@ def _idle_run(ctx, server, sessions):
     child.stdin.flush()
     out, errors = child.communicate(timeout=600)
     if child.returncode != 0:
-        raise RuntimeError("%s idle deliveries failed: %s" % (server.name, errors))
-    result = json.loads(out.strip().splitlines()[-1])
-    result["pss_kib_per_session"] = (after["pss"] - before["pss"]) / sessions
-    result["rss_kib_per_session"] = (after["rss"] - before["rss"]) / sessions
-    result["processes"] = after["processes"]
+        raise RuntimeError("%s: %s failed: %s" % (server.name, argv[1], errors))
+    return (json.loads(out.strip().splitlines()[-1]), (after["pss"] - before["pss"]) / sessions,
+            (after["rss"] - before["rss"]) / sessions, after["processes"])
+
+
+def _idle_run(ctx, server, sessions):
+    open_mailbox(ctx, server, "idle")
+    argv = [ctx.loadgen, "idle", "--port", str(server.port("imap")), "--user", "idle", "--password", "secret",
+            "--sessions", str(sessions), "--lmtp-port", str(server.port("lmtp")), "--rcpt", "idle@example.com",
+            "--deliveries", str(ctx.sizes["idle_deliveries"]), "--timeout", "30", "--wait-stdin", "1"]
+    result, pss, rss, processes = _held_sessions(ctx, server, argv, sessions)
+    result.update(pss_kib_per_session=pss, rss_kib_per_session=rss, processes=processes)
     return result
 
 
@@ -216,6 +222,8 @@ def pop3(ctx):
     sessions = ctx.sizes["pop3_logins"]
     logins = ctx.figure("pop3_logins_%d" % sessions, "logins/s", "higher",
                         note="%d concurrent connections, USER/PASS/STAT/QUIT, %d users" % (sessions, sessions))
+    memory = ctx.figure("pop3_memory_per_session_%d" % sessions, "KiB", "lower", goal=("advantage", 10),
+                        note="server PSS growth / %d sessions logged in after STAT (all processes)" % sessions)
     for _ in range(ctx.rounds):
         for server in ctx.servers:
             out, cpu = timed(server, lambda: loadgen(ctx, "pop3-retr", server, port=server.port("pop3"),
@@ -225,6 +233,11 @@ def pop3(ctx):
                                                      user_prefix="pop", users=sessions, sessions=sessions,
                                                      password="secret"))
             logins.add(server.name, sessions / (out["ms"] / 1000), cpu)
+            argv = [ctx.loadgen, "pop3-logins", "--port", str(server.port("pop3")), "--user-prefix", "pop",
+                    "--users", str(sessions), "--sessions", str(sessions), "--password", "secret", "--hold", "1"]
+            _, pss, rss, _ = _held_sessions(ctx, server, argv, sessions)
+            memory.add(server.name, pss)
+            memory.extra.setdefault("rss_kib_per_session_" + server.name, []).append(rss)
 
 
 # -- 5. sessions reading while mail arrives ----------------------------------------------

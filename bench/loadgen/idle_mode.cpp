@@ -6,6 +6,7 @@
 // within --timeout seconds counts as missing (and as the timeout in the percentiles).
 #include "modes.hpp"
 #include "protocol.hpp"
+#include "wait_until.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -67,15 +68,6 @@ double percentile(std::vector<double> values, double p)
     std::sort(values.begin(), values.end());
     const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
     return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
-}
-
-awaitable<void> wait_until(const std::function<bool()>& done, std::chrono::steady_clock::time_point deadline)
-{
-    asio::steady_timer pause(co_await asio::this_coro::executor);
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-        pause.expires_after(std::chrono::microseconds(500));
-        co_await pause.async_wait(asio::use_awaitable);
-    }
 }
 
 // Delivers the messages one at a time and waits for every open session to see each.
