@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,10 @@ public:
         std::string name;   // empty: any entry
     };
     virtual std::vector<WatchTarget> watch_targets() const = 0;
+
+    // UIDs another server left for this mailbox, taken over when mailroom first indexes it
+    // (Maildir: dovecot-uidlist). nullopt: nothing to take over.
+    virtual std::optional<index::UidList> uids_to_import() const { return std::nullopt; }
 };
 
 }  // namespace mailroom::mailstore

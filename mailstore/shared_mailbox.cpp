@@ -52,7 +52,8 @@ Result<std::shared_ptr<SharedMailbox>> SharedMailbox::get(const MailboxPaths& pa
     if (!backend)
         return backend.error();
     box->backend_ = std::move(*backend);
-    auto index = index::MailboxIndex::open(paths.index_dir, options.lock_timeout);
+    auto index = index::MailboxIndex::open(paths.index_dir, options.lock_timeout,
+                                           [backend = box->backend_.get()] { return backend->uids_to_import(); });
     if (!index)
         return index.error();
     box->index_ = std::move(*index);

@@ -28,12 +28,14 @@ MailboxIndex::~MailboxIndex()
         ::close(lock_fd_);
 }
 
-Result<std::unique_ptr<MailboxIndex>> MailboxIndex::open(const fs::path& dir, std::chrono::milliseconds lock_timeout)
+Result<std::unique_ptr<MailboxIndex>> MailboxIndex::open(const fs::path& dir, std::chrono::milliseconds lock_timeout,
+                                                         UidListImport import_uids)
 {
     std::unique_ptr<MailboxIndex> index(new MailboxIndex());
     index->dir_ = dir;
     index->paths_ = std::make_unique<IndexPaths>(dir);
     index->lock_timeout_ = lock_timeout;
+    index->import_uids_ = std::move(import_uids);
     // Index directories are private to the mailbox owner: 0700 all the way down.
     for (auto it = dir.begin(); it != dir.end(); ++it) {
         fs::path partial;
@@ -122,6 +124,19 @@ Result<void> MailboxIndex::rebuild_from_uid_list()
     auto list = read_uid_list(paths_->uidlist);
     if (!list && !list.error().is(Errc::corrupt))
         return list.error();
+    if (list && !*list && import_uids_ && !fs::exists(paths_->snapshot)) {
+        // Never indexed by mailroom: take over the UIDs another server gave (once only; the
+        // UID list written here is ours from now on).
+        if (auto imported = import_uids_()) {
+            if (auto written = write_uid_list(paths_->uidlist, imported->uid_validity, imported->uid_next,
+                                              imported->entries);
+                !written)
+                return written.error();
+            list = read_uid_list(paths_->uidlist);
+            if (!list)
+                return list.error();
+        }
+    }
     auto state = std::make_shared<IndexState>();
     if (list && *list) {
         state->header.uid_validity = (*list)->uid_validity;

@@ -7,6 +7,7 @@
 #include "mailstore/index/index_files.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -17,10 +18,15 @@ class MailboxIndex {
 public:
     class Transaction;
 
+    // UIDs another server recorded for the mailbox (dovecot-uidlist), asked for once, when
+    // the index is created and no UID list of ours exists; nullopt: none to take over.
+    using UidListImport = std::function<std::optional<UidList>()>;
+
     // Opens the index in `dir`, creating it when missing. `lock_timeout` bounds every wait
     // for the index lock (Errc::in_use after it).
     static Result<std::unique_ptr<MailboxIndex>> open(const std::filesystem::path& dir,
-                                                      std::chrono::milliseconds lock_timeout);
+                                                      std::chrono::milliseconds lock_timeout,
+                                                      UidListImport import_uids = {});
     ~MailboxIndex();
 
     std::shared_ptr<const IndexState> state() const { return published_; }
@@ -57,6 +63,7 @@ private:
     std::filesystem::path dir_;
     std::unique_ptr<IndexPaths> paths_;
     std::chrono::milliseconds lock_timeout_{30000};
+    UidListImport import_uids_;
     int lock_fd_ = -1;
     TransactionLog log_;
     std::uint64_t log_offset_ = 0;      // replayed up to here
@@ -88,6 +95,9 @@ public:
     void set_flags(Uid uid, std::uint8_t flags, std::uint64_t keywords);   // gets this transaction's modseq
     void expunge(const std::vector<Uid>& uids);
     void relocate(Uid uid, std::uint64_t location, std::uint64_t length);
+    // Forgets the message's cached data, queued bundles included: its bytes may have changed
+    // under the same UID (an mbox rewritten by another program).
+    void drop_cache(Uid uid);
     void set_keywords(std::vector<std::string> keywords);
     void set_first_recent(Uid uid);
     void set_virtual_size(Uid uid, std::uint64_t size);

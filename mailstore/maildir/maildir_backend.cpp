@@ -3,6 +3,7 @@
 // message by its base name (before ":2,"); flags live in the file name and are changed by
 // rename; other programs' deliveries, renames and deletions are found by scanning new/ and
 // cur/ when their modification times say something changed.
+#include "mailstore/maildir/dovecot_uidlist.hpp"
 #include "mailstore/maildir/maildir_filename.hpp"
 #include "mailstore/maildir/maildir_flags.hpp"
 #include "mailstore/maildir/maildir_keywords.hpp"
@@ -127,6 +128,12 @@ public:
             written_keywords_ = names;
     }
     std::vector<WatchTarget> watch_targets() const override { return {{dir_ / "new", ""}, {dir_ / "cur", ""}}; }
+    std::optional<index::UidList> uids_to_import() const override
+    {
+        // An unreadable file is not a reason to refuse the mailbox: its messages get new UIDs.
+        auto list = read_dovecot_uidlist(dir_);
+        return list ? std::move(*list) : std::nullopt;
+    }
 
 private:
     std::optional<std::string> locate(const MessageRecord& record, std::string_view base);
