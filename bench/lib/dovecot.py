@@ -107,10 +107,13 @@ class Dovecot:
     def path(self, *parts):
         return os.path.join(self.root, *parts)
 
-    def add_user(self, name, uid, gid, password="secret"):
-        home = self.path("home", name)
-        os.makedirs(home, exist_ok=True)
-        os.chown(home, uid, gid)
+    def add_user(self, name, uid, gid, password="secret", home=None):
+        """A passwd-file user; `home` defaults to one under the scratch directory (an existing
+        home is left as it is: the migration test shares one with mailroom)."""
+        if home is None:
+            home = self.path("home", name)
+            os.makedirs(home, exist_ok=True)
+            os.chown(home, uid, gid)
         self.homes[name] = (home, uid, gid)
         self.user_lines.append("%s:{PLAIN}%s:%d:%d::%s::" % (name, password, uid, gid, home))
 
@@ -136,8 +139,9 @@ class Dovecot:
             f.write("\n".join(self.user_lines) + "\n")
         with open(self.path("dovecot.conf"), "w") as f:
             f.write(CONFIG.format(root=self.root, limit=self.limit, clients=4 * self.limit + 100, **self.ports))
-        self.process = subprocess.Popen([DOVECOT, "-F", "-c", self.path("dovecot.conf")],
-                                        stdout=subprocess.DEVNULL, stderr=open(self.path("stderr.log"), "ab"))
+        with open(self.path("stderr.log"), "ab") as stderr:
+            self.process = subprocess.Popen([DOVECOT, "-F", "-c", self.path("dovecot.conf")],
+                                            stdout=subprocess.DEVNULL, stderr=stderr)
         deadline = time.time() + timeout
         waiting = dict(self.ports)
         while waiting:
