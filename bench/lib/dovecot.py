@@ -107,15 +107,16 @@ class Dovecot:
     def path(self, *parts):
         return os.path.join(self.root, *parts)
 
-    def add_user(self, name, uid, gid, password="secret", home=None):
+    def add_user(self, name, uid, gid, password="secret", home=None, extra=""):
         """A passwd-file user; `home` defaults to one under the scratch directory (an existing
-        home is left as it is: the migration test shares one with mailroom)."""
+        home is left as it is: the migration test shares one with mailroom); `extra` are
+        userdb fields ("userdb_mail=mbox:~/mail:INBOX=~/mbox")."""
         if home is None:
             home = self.path("home", name)
             os.makedirs(home, exist_ok=True)
             os.chown(home, uid, gid)
         self.homes[name] = (home, uid, gid)
-        self.user_lines.append("%s:{PLAIN}%s:%d:%d::%s::" % (name, password, uid, gid, home))
+        self.user_lines.append("%s:{PLAIN}%s:%d:%d::%s::%s" % (name, password, uid, gid, home, extra))
 
     def maildir(self, name):
         return os.path.join(self.homes[name][0], "Maildir")

@@ -29,6 +29,43 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A message's key: its fingerprint, with "#2", "#3"... for identical messages in file order
+// (`seen` counts each fingerprint so far).
+std::string message_key(std::unordered_map<std::string, int>& seen, const std::string& fingerprint)
+{
+    const int n = ++seen[fingerprint];
+    return n == 1 ? fingerprint : fingerprint + "#" + std::to_string(n);
+}
+
+// The UIDs Dovecot (or UW-IMAP) wrote into the file: X-IMAPbase in the first message
+// ("<uidvalidity> <uidnext> [keywords]") and X-UID in each, valid while they ascend below
+// uidnext, as Dovecot reads them.
+std::optional<index::UidList> uids_in_headers(const fs::path& file)
+{
+    FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    struct stat st {};
+    if (!fd || ::fstat(fd.get(), &st) != 0)
+        return std::nullopt;
+    std::vector<MboxMessage> found;
+    if (!parse_mbox(fd.get(), 0, static_cast<std::uint64_t>(st.st_size),
+                    [&](MboxMessage&& m) { found.push_back(std::move(m)); }) ||
+        found.empty() || !found.front().imap_base || found.front().imap_base->first == 0)
+        return std::nullopt;
+    index::UidList list;
+    list.uid_validity = found.front().imap_base->first;
+    list.uid_next = std::max<Uid>(found.front().imap_base->second, 1);
+    std::unordered_map<std::string, int> seen;
+    Uid last = 0;
+    for (const auto& m : found) {
+        std::string key = message_key(seen, m.fingerprint);
+        if (m.x_uid && *m.x_uid > last && *m.x_uid < list.uid_next) {
+            last = *m.x_uid;
+            list.entries.emplace_back(*m.x_uid, std::move(key));
+        }
+    }
+    return list;
+}
+
 struct FileState {
     std::uint64_t dev = 0, ino = 0, size = 0;
     std::int64_t mtime_ns = -1;
@@ -161,6 +198,8 @@ public:
         return {{file_.parent_path(), file_.filename().string()}};
     }
 
+    std::optional<index::UidList> uids_to_import() const override { return uids_in_headers(file_); }
+
     Result<SavedMessage> append(IndexTransaction& tx, std::string_view message, std::uint8_t flags,
                                 std::uint64_t keywords, const AppendOptions& options);
 
@@ -232,10 +271,9 @@ Result<void> MboxBackend::scan_locked(IndexTransaction& tx, int fd)
     std::set<Uid> still_there;
     std::vector<std::string> names = tx.state().keywords;
     for (auto& m : found) {
-        int& n = seen[m.fingerprint];
-        std::string key = ++n == 1 ? m.fingerprint : m.fingerprint + "#" + std::to_string(n);
+        std::string key = message_key(seen, m.fingerprint);
         while (earlier_keys.contains(key))
-            key = m.fingerprint + "#" + std::to_string(++n);
+            key = m.fingerprint + "#" + std::to_string(++seen[m.fingerprint]);
         const std::uint64_t length = m.end - m.from_offset;
         if (const auto it = known.find(key); it != known.end()) {
             const Uid uid = it->second;

@@ -1,4 +1,4 @@
-"""Moving a Maildir user from Dovecot to mailroom in place: the real Dovecot 2.3 (Debian's
+"""Moving a Maildir or an mbox user from Dovecot to mailroom in place: the real Dovecot 2.3 (Debian's
 dovecot-imapd, -pop3d, -lmtpd, a private instance from bench/lib/dovecot.py) delivers, flags
 and expunges; then mailroom serves the same home. IMAP clients must see the same UIDVALIDITY,
 UIDs and flags (or they download everything again), and POP3 clients the same UIDLs
@@ -51,21 +51,23 @@ def pop3_uidls(port):
     return uidls
 
 
+MBOX = "userdb_mail=mbox:~/mail:INBOX=~/mbox"
+
+
 @unittest.skipUnless(os.geteuid() == 0 and os.path.exists("/usr/lib/dovecot/imap"),
                      "needs root and Debian's dovecot-imapd, -pop3d, -lmtpd (scripts/install-deps --tests)")
 class DovecotToMailroom(unittest.TestCase):
-    def setUp(self):
+    def start_both(self, extra):
         self.m = Mailroom(services=["imap", "pop3"])
-        self.ann = self.m.add_user("ann")
+        self.addCleanup(self.m.cleanup)
+        self.ann = self.m.add_user("ann", extra=extra)
         self.d = Dovecot(process_limit=50)
-        self.d.add_user("ann", self.ann.uid, self.ann.gid, home=self.ann.home)
-
-    def tearDown(self):
-        self.d.cleanup()
-        self.m.cleanup()
-
-    def test_uids_flags_and_uidls_carry_over(self):
+        self.addCleanup(self.d.cleanup)
+        self.d.add_user("ann", self.ann.uid, self.ann.gid, home=self.ann.home, extra=extra)
         self.d.start()
+
+    def use_dovecot(self):
+        """Delivers 5, flags and expunges, delivers one more; returns what clients saw."""
         with smtplib.LMTP("127.0.0.1", self.d.port("lmtp")) as lmtp:
             for n in range(1, 6):
                 lmtp.sendmail("sender%d@example.org" % n, ["ann"], message(n))
@@ -79,26 +81,37 @@ class DovecotToMailroom(unittest.TestCase):
         imap.logout()
         with smtplib.LMTP("127.0.0.1", self.d.port("lmtp")) as lmtp:
             lmtp.sendmail("sender6@example.org", ["ann"], message(6))
-        before = imap_state(self.d.port("imap"))
-        uidls_before = pop3_uidls(self.d.port("pop3"))
+        state, uidls = imap_state(self.d.port("imap")), pop3_uidls(self.d.port("pop3"))
         self.d.stop()
-        self.assertEqual([uid for uid, _ in before[1]], [1, 2, 4, 5, 6])
+        self.assertEqual([uid for uid, _ in state[1]], [1, 2, 4, 5, 6])
+        return state, uidls
 
-        # Mail that arrives between the two servers (another program writing into new/).
-        maildir = self.ann.maildir()
-        late = os.path.join(maildir, "new", "1800000000.M1P1.late")
-        with open(late, "wb") as f:
-            f.write(message(7).replace(b"\r\n", b"\n"))
-        os.chown(late, self.ann.uid, self.ann.gid)
-
+    def check_mailroom(self, before, uidls_before, late_uid):
         self.m.start()
         validity, messages = imap_state(self.m.port("imap"))
         self.assertEqual(validity, before[0])
-        self.assertEqual(messages[:-1], before[1])
-        self.assertEqual(messages[-1], (7, []))   # Dovecot's next UID was 7
+        self.assertEqual(messages[:len(before[1])], before[1])
+        self.assertEqual(messages[len(before[1]):], [(late_uid, [])])
         uidls = pop3_uidls(self.m.port("pop3"))
         self.assertEqual(uidls[:-1], uidls_before)
-        self.assertEqual(uidls[-1], ("%08x%08x" % (7, validity)).encode())
+        self.assertEqual(uidls[-1], ("%08x%08x" % (late_uid, validity)).encode())
+
+    def test_maildir(self):
+        self.start_both("")
+        before, uidls_before = self.use_dovecot()
+        # Mail that arrives between the two servers (another program writing into new/).
+        late = os.path.join(self.ann.maildir(), "new", "1800000000.M1P1.late")
+        with open(late, "wb") as f:
+            f.write(message(7).replace(b"\r\n", b"\n"))
+        os.chown(late, self.ann.uid, self.ann.gid)
+        self.check_mailroom(before, uidls_before, 7)   # Dovecot's next UID was 7
+
+    def test_mbox(self):
+        self.start_both(MBOX)
+        before, uidls_before = self.use_dovecot()
+        with open(os.path.join(self.ann.home, "mbox"), "ab") as f:
+            f.write(b"From sender7@example.org Fri Nov 27 10:00:00 2026\n" + message(7).replace(b"\r\n", b"\n") + b"\n")
+        self.check_mailroom(before, uidls_before, 7)
 
 
 if __name__ == "__main__":

@@ -128,3 +128,44 @@ TEST_CASE("an unreadable dovecot-uidlist does not keep the mailbox from opening:
     CHECK(view->messages()[0].uid == 1);
     CHECK(view->uid_validity() != 0);
 }
+
+TEST_CASE("an mbox Dovecot wrote keeps the UIDs of its X-IMAPbase and X-UID headers")
+{
+    StoreFixture f(MailFormat::mbox);
+    write_file(f.location.inbox,
+               "From a@example.com Mon Nov 23 10:00:00 2026\n"
+               "X-IMAPbase: 1275660208 0000000040 $Forwarded\n"
+               "X-UID: 10\nStatus: RO\nSubject: one\n\nbody\n\n"
+               "From a@example.com Mon Nov 23 10:00:00 2026\n"
+               "X-UID: 25\nSubject: two\n\nbody\n\n"
+               "From a@example.com Mon Nov 23 10:00:00 2026\n"
+               "X-UID: 25\nSubject: three, a repeated X-UID\n\nbody\n\n"
+               "From a@example.com Mon Nov 23 10:00:00 2026\n"
+               "Subject: four, without X-UID\n\nbody\n\n"
+               "From a@example.com Mon Nov 23 10:00:00 2026\n"
+               "X-UID: 30\nSubject: two\n\nbody\n");
+    auto view = f.open("INBOX");
+    CHECK(view->uid_validity() == 1275660208);
+    REQUIRE(view->messages().size() == 5);
+    CHECK(view->messages()[0].uid == 10);
+    CHECK(view->messages()[0].flags == flag_seen);
+    std::vector<Uid> uids;
+    for (const auto& m : view->messages())
+        uids.push_back(m.uid);
+    CHECK(uids == std::vector<Uid>{10, 25, 30, 40, 41});
+    // The third's X-UID did not ascend and the fourth had none: new UIDs from uidnext on. The
+    // fifth is identical to the second but for its place in the file: keyed apart, its own UID.
+    CHECK(content_of(*view, 40).starts_with("Subject: three"));
+    CHECK(content_of(*view, 41).starts_with("Subject: four"));
+    CHECK(content_of(*view, 30) == "Subject: two\n\nbody\n");
+    CHECK(content_of(*view, 10) == "Subject: one\n\nbody\n");
+}
+
+TEST_CASE("an mbox without X-IMAPbase in its first message gets UIDs of its own")
+{
+    StoreFixture f(MailFormat::mbox);
+    write_file(f.location.inbox, "From a@example.com Mon Nov 23 10:00:00 2026\nX-UID: 10\nSubject: one\n\nbody\n");
+    auto view = f.open("INBOX");
+    REQUIRE(view->messages().size() == 1);
+    CHECK(view->messages()[0].uid == 1);
+}
