@@ -37,6 +37,14 @@ const ParameterSpec parameters[] = {
     {"smtp_timeout", "300s", T, "Time allowed for each read and write when talking to relayhost or the LMTP server."},
     {"lmtp_delivery_address", "", S,
      "Where the queue hands local mail over LMTP: host:port or unix:/path. Empty: the first lmtp_listen address."},
+    {"default_process_limit", "100", N,
+     "The most messages the queue manager delivers at once (LMTP and relayhost together), each over its own "
+     "connection, like Postfix's lmtp(8) and smtp(8) processes. 1: one message at a time."},
+    {"lmtp_connection_cache_time_limit", "2s", T,
+     "How long an LMTP connection to lmtp_delivery_address stays open after a delivery, waiting for the next "
+     "message (RSET, then the next transaction). 0: a new connection for every message."},
+    {"smtp_connection_cache_time_limit", "2s", T,
+     "The same for connections to relayhost."},
     {"queue_run_delay", "300s", T, "How often the queue manager looks for deferred mail that is due."},
     {"minimal_backoff_time", "300s", T, "The shortest wait before retrying a deferred message."},
     {"maximal_backoff_time", "4000s", T, "The longest wait before retrying a deferred message."},

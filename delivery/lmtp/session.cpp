@@ -4,6 +4,7 @@
 
 #include "core/log/log.hpp"
 #include "core/smtp/server_session.hpp"
+#include "delivery/lmtp/handoff.hpp"
 #include "delivery/pipeline.hpp"
 #include "delivery/spool.hpp"
 
@@ -36,8 +37,11 @@ public:
                         core::Logger("lmtp", {}, connection->peer().verbose),
                         connection->peer().unix_socket ? "local" : "unknown[" + connection->peer().address + "]"),
           runtime_(runtime), services_(std::move(services)),
-          spool_memory_(services_.config->get_number("lmtp_spool_memory_limit"))
+          spool_memory_(services_.config->get_number("lmtp_spool_memory_limit")),
+          queue_directory_(services_.config->knows("queue_directory") ? services_.config->get("queue_directory") : "")
     {
+        if (!queue_directory_.empty())   // this daemon's queue manager may be the client (handoff.hpp)
+            machine().set_extra_keywords({std::string(handoff_keyword)});
     }
 
 private:
@@ -49,6 +53,7 @@ private:
     core::Runtime& runtime_;
     DeliveryServices services_;
     std::size_t spool_memory_;
+    std::string queue_directory_;
     std::unique_ptr<MessageSpool> spool_;
     std::chrono::steady_clock::time_point message_began_;
 };
@@ -108,14 +113,24 @@ awaitable<void> Session::message_end()
         message_log.error(spool.error());
     const TraceInfo trace{queue_id, services_.settings.myhostname, machine().hello_name(),
                           connection().peer().unix_socket ? "unix" : connection().peer().address, "LMTP", std::time(nullptr)};
-    const MessageInput input{spool.view(), machine().sender(), trace, message_began_, "local"};
+    std::string_view content = spool.view();
+    const auto handoff = queue_directory_.empty() ? std::nullopt : take_handoff_line(content);
+    const MessageInput input{content, machine().sender(), trace, message_began_, "local"};
     DeliveredSet delivered;
     for (const auto& recipient : recipients) {
         Status status = Status::make("4.3.0", "cannot spool the message: " + spool.error());
         if (!spool.failed()) {
             try {
                 status = co_await runtime_.blocking().run([&] {
-                    return deliver_to_recipient(services_, input, {recipient, {}, {}}, delivered, message_log);
+                    Status result = deliver_to_recipient(services_, input, {recipient, {}, {}}, delivered, message_log);
+                    if (handoff && result.ok()) {
+                        try {
+                            record_handoff(queue_directory_, *handoff, recipient);
+                        } catch (const std::exception& e) {   // only a crash now could repeat this copy
+                            message_log.warning(std::string("hand-off record: ") + e.what());
+                        }
+                    }
+                    return result;
                 });
             } catch (const std::exception& e) {
                 message_log.error("delivering to " + recipient + ": " + e.what());

@@ -101,16 +101,6 @@ std::optional<ClientTarget> relay_target(const core::Config& config, std::string
     return target;
 }
 
-awaitable<std::vector<RecipientOutcome>> deliver_group(const std::optional<ClientTarget>& target,
-                                                       const std::string& error, const LoadedMessage& message,
-                                                       const Group& group)
-{
-    if (!target)
-        co_return std::vector<RecipientOutcome>(group.addresses.size(), {Status::make("4.3.5", error), {}});
-    auto outcomes = co_await send_message(*target, message.envelope.sender, group.addresses, message.content);
-    co_return outcomes;
-}
-
 void log_outcome(const core::Logger& log, const std::string& address, const std::string& relay, std::time_t delay,
                  const Status& status, std::string_view state)
 {
@@ -127,8 +117,10 @@ std::time_t backoff_delay(std::time_t age, std::time_t minimum, std::time_t maxi
 
 void QueueManager::start(core::asio::io_context& io)
 {
-    timer_ = std::make_unique<core::asio::steady_timer>(io);
-    core::asio::co_spawn(io, [self = shared_from_this()] { return self->run(); }, core::asio::detached);
+    strand_.emplace(core::asio::make_strand(io));
+    timer_ = std::make_unique<core::asio::steady_timer>(*strand_);
+    slot_timer_ = std::make_unique<core::asio::steady_timer>(*strand_);
+    core::asio::co_spawn(*strand_, [self = shared_from_this()] { return self->run(); }, core::asio::detached);
 }
 
 void QueueManager::stop()
@@ -141,7 +133,10 @@ void QueueManager::wake()
 {
     wanted_ = true;
     if (timer_)
-        core::asio::post(timer_->get_executor(), [self = shared_from_this()] { self->timer_->cancel(); });
+        core::asio::post(timer_->get_executor(), [self = shared_from_this()] {
+            self->timer_->cancel();
+            self->slot_timer_->cancel();   // only makes the dispatcher look again (and see stop())
+        });
 }
 
 awaitable<void> QueueManager::run()
@@ -157,9 +152,11 @@ awaitable<void> QueueManager::run()
             co_await run_queue();
             continue;   // a run may have queued bounces, or mail may have come meanwhile
         }
+        co_await connections_.expire();
         timer_->expires_after(poll_interval);
         co_await timer_->async_wait(core::asio::as_tuple(core::use_awaitable));
     }
+    co_await connections_.expire(true);
 }
 
 awaitable<void> QueueManager::run_queue()
@@ -173,23 +170,46 @@ awaitable<void> QueueManager::run_queue()
     }
     const std::time_t now = std::time(nullptr);
     for (const auto& entry : entries) {
-        if (stopping_)
-            co_return;
         if (entry.queue == "deferred" && entry.next_attempt > now)
             continue;
-        try {
-            co_await process(entry.id);
-        } catch (const std::exception& e) {
-            qmgr_log.with_prefix(entry.id).error(std::string(e.what()) + " (the message stays queued)");
+        if (in_flight_.contains(entry.id))
+            continue;
+        const auto limit = static_cast<std::size_t>(
+            std::max<std::int64_t>(1, runtime_.snapshot()->config->get_number("default_process_limit")));
+        while (in_flight_.size() >= limit && !stopping_) {
+            slot_timer_->expires_at(core::asio::steady_timer::time_point::max());
+            co_await slot_timer_->async_wait(core::asio::as_tuple(core::use_awaitable));
         }
+        if (stopping_)
+            co_return;
+        in_flight_.insert(entry.id);
+        core::asio::co_spawn(*strand_, deliver(entry.id), core::asio::detached);
     }
+}
+
+awaitable<void> QueueManager::deliver(std::string id)
+{
+    const auto self = shared_from_this();   // the manager outlives its deliveries
+    try {
+        co_await process(id);
+    } catch (const std::exception& e) {
+        qmgr_log.with_prefix(id).error(std::string(e.what()) + " (the message stays queued)");
+    }
+    in_flight_.erase(id);
+    slot_timer_->cancel();
 }
 
 awaitable<void> QueueManager::process(const std::string& id)
 {
     const auto snapshot = runtime_.snapshot();
     const core::Config& config = *snapshot->config;
-    auto load = [this, &id] { return queue_.load(id); };   // named: GCC bug 101367 (blocking.hpp)
+    std::set<std::string> handed_off;   // stored by delivery in an attempt a crash cut short
+    auto load = [this, &id, &handed_off] {   // named: GCC bug 101367 (blocking.hpp)
+        auto message = queue_.load(id);
+        if (message)
+            handed_off = queue_.handed_off(message->envelope);
+        return message;
+    };
     auto loaded = co_await runtime_.blocking().run(load);
     if (!loaded)
         co_return;
@@ -197,26 +217,42 @@ awaitable<void> QueueManager::process(const std::string& id)
     const core::Logger log = qmgr_log.with_prefix(id);
     log.info("from=<" + message.envelope.sender + ">, size=" + std::to_string(message.content.size()) +
              ", nrcpt=" + std::to_string(message.envelope.recipients.size()) + " (queue " + message.queue + ")");
+    const std::time_t now = std::time(nullptr);
+    const std::time_t age = now - message.envelope.arrival;
+    const bool expired = age >= std::chrono::duration_cast<std::chrono::seconds>(config.get_time("maximal_queue_lifetime")).count();
+    Outcomes outcomes;
     Group local, remote;
     for (std::size_t i = 0; i < message.envelope.recipients.size(); ++i) {
         const auto& recipient = message.envelope.recipients[i];
         if (recipient.state != RecipientState::pending)
             continue;
-        Group& group = is_local_recipient(config, recipient.address) ? local : remote;
+        const bool is_local = is_local_recipient(config, recipient.address);
+        if (is_local && handed_off.contains(recipient.address)) {
+            outcomes.done.push_back(i);
+            log_outcome(log, recipient.address, "handoff", age,
+                        Status::make("2.0.0", "delivered before a crash, by the hand-off record"), "sent");
+            continue;
+        }
+        Group& group = is_local ? local : remote;
         group.indexes.push_back(i);
         group.addresses.push_back(recipient.address);
     }
-    const std::time_t now = std::time(nullptr);
-    const std::time_t age = now - message.envelope.arrival;
-    const bool expired = age >= std::chrono::duration_cast<std::chrono::seconds>(config.get_time("maximal_queue_lifetime")).count();
-    Outcomes outcomes;
     for (const Group* group : {&local, &remote}) {
         if (group->indexes.empty())
             continue;
         std::string error;
         const auto target = group == &local ? lmtp_target(config, error) : relay_target(config, error);
         const std::string relay = target ? target->address.text : "none";
-        auto results = co_await deliver_group(target, error, message, *group);
+        std::vector<RecipientOutcome> results(group->addresses.size(), {Status::make("4.3.5", error), {}});
+        if (target) {
+            const auto keep = config.get_time(group == &local ? "lmtp_connection_cache_time_limit"
+                                                              : "smtp_connection_cache_time_limit");
+            const ContentPrefix handoff{group == &local ? handoff_keyword : std::string_view(),
+                                        QueueDirectory::handoff_header(message.envelope)};
+            auto sent = co_await connections_.deliver(*target, keep, message.envelope.sender, group->addresses,
+                                                      message.content, handoff);
+            results = std::move(sent);
+        }
         for (std::size_t k = 0; k < group->indexes.size(); ++k) {
             const std::size_t index = group->indexes[k];
             const RecipientOutcome& result = results[k];
@@ -264,7 +300,7 @@ awaitable<void> QueueManager::process(const std::string& id)
     };
     const bool queued_bounce = co_await runtime_.blocking().run(record);
     if (queued_bounce)
-        wanted_ = true;
+        wake();
     if (outcomes.deferred.empty())
         log.info("removed");
 }

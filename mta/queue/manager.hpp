@@ -3,14 +3,21 @@
 // delivery service over LMTP and remote ones to relayhost over SMTP, records each
 // recipient's outcome in the queue file, defers with back-off (minimal_backoff_time growing
 // with the message's age up to maximal_backoff_time), and bounces with an RFC 3464 DSN on 5xx
-// or after maximal_queue_lifetime - never to the null sender.
+// or after maximal_queue_lifetime - never to the null sender. Up to default_process_limit
+// messages are delivered at once, each by its own coroutine on the manager's strand, over
+// connections the connection cache keeps open between messages.
 #pragma once
 #include "core/net/asio.hpp"
 #include "core/runtime/runtime.hpp"
+#include "mta/client/connection_cache.hpp"
 #include "mta/queue/queue_directory.hpp"
+
+#include <boost/asio/strand.hpp>
 
 #include <atomic>
 #include <memory>
+#include <optional>
+#include <set>
 
 namespace mailroom::mta {
 
@@ -32,11 +39,17 @@ public:
 private:
     core::awaitable<void> run();
     core::awaitable<void> run_queue();
+    // One message's delivery attempt, as one of the concurrent deliveries.
+    core::awaitable<void> deliver(std::string id);
     core::awaitable<void> process(const std::string& id);
 
     core::Runtime& runtime_;
     QueueDirectory queue_;
-    std::unique_ptr<core::asio::steady_timer> timer_;
+    std::optional<core::asio::strand<core::asio::io_context::executor_type>> strand_;
+    std::unique_ptr<core::asio::steady_timer> timer_;        // the loop's wait; wake() cancels it
+    std::unique_ptr<core::asio::steady_timer> slot_timer_;   // waiting for a free delivery slot
+    ConnectionCache connections_;
+    std::set<std::string> in_flight_;                        // ids being delivered now
     std::atomic<bool> wanted_{true};
     std::atomic<bool> stopping_{false};
 };

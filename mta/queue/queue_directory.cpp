@@ -11,14 +11,25 @@
 
 #include <cerrno>
 #include <cstring>
+#include <cstdio>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 namespace mailroom::mta {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* queues[] = {"incoming", "active", "deferred", "defer"};
+constexpr const char* queues[] = {"incoming", "active", "deferred", "defer", "handoff"};
+
+// 64 random bits in hex: unguessable, so no LMTP client can write a record that counts.
+std::string new_handoff_nonce()
+{
+    static thread_local std::mt19937_64 generator{std::random_device{}()};
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llX", static_cast<unsigned long long>(generator()));
+    return text;
+}
 
 QueueError os_error(std::string_view what, const fs::path& path)
 {
@@ -80,6 +91,7 @@ QueueWriter::QueueWriter(const fs::path& root, Envelope envelope) : root_(root)
             throw os_error("cannot create queue file", path);
     } while (fd_ < 0);
     id_ = envelope.id;
+    envelope.handoff = new_handoff_nonce();
     write_all(fd_, format_envelope(envelope), root_ / "incoming" / id_);
 }
 
@@ -212,10 +224,13 @@ void QueueDirectory::flush() const
 
 void QueueDirectory::remove(const std::string& id) const
 {
+    // The side files first: a crash in between leaves a queue file without pending
+    // recipients, which the next run removes, rather than side files nobody removes.
+    ::unlink((root_ / "defer" / id).c_str());
+    ::unlink((root_ / "handoff" / id).c_str());
     const fs::path path = find(id, nullptr);
     if (!path.empty() && ::unlink(path.c_str()) != 0 && errno != ENOENT)
         throw os_error("cannot remove queue file", path);
-    ::unlink((root_ / "defer" / id).c_str());
 }
 
 void QueueDirectory::record_defer_reason(const std::string& id, std::string_view recipient,
@@ -243,6 +258,24 @@ std::map<std::string, std::string> QueueDirectory::defer_reasons(const std::stri
         if (const auto tab = line.find('\t'); tab != std::string::npos)
             reasons[line.substr(0, tab)] = line.substr(tab + 1);   // the last one wins
     return reasons;
+}
+
+std::set<std::string> QueueDirectory::handed_off(const Envelope& envelope) const
+{
+    std::set<std::string> stored;
+    if (envelope.handoff.empty() || !valid_queue_id(envelope.id))
+        return stored;
+    std::ifstream in(root_ / "handoff" / envelope.id);
+    for (std::string line; std::getline(in, line);)
+        if (line.size() > envelope.handoff.size() + 1 && line.starts_with(envelope.handoff) &&
+            line[envelope.handoff.size()] == ' ')
+            stored.insert(line.substr(envelope.handoff.size() + 1));
+    return stored;
+}
+
+std::string QueueDirectory::handoff_header(const Envelope& envelope)
+{
+    return "X-Mailroom-Handoff: " + envelope.id + " " + envelope.handoff + "\n";
 }
 
 }  // namespace mailroom::mta

@@ -1,7 +1,8 @@
 // mta/queue/queue_directory.hpp - the queue on disk, laid out like Postfix's (the Postfix book,
 // chapter 5): incoming/ holds files being written, active/ what the queue manager works on,
 // deferred/ what waits for its next attempt (the file's mtime is that time, as in Postfix),
-// defer/ the last temporary failure per recipient. A message is acknowledged only after its
+// defer/ the last temporary failure per recipient, handoff/ what delivery stored for each
+// message (below). A message is acknowledged only after its
 // file is fsync'd and renamed into active/ and active/ is fsync'd (architecture.md). All
 // calls block (fsync): services run them on the blocking pool.
 #pragma once
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace mailroom::mta {
 
@@ -27,7 +29,8 @@ struct LoadedMessage {
     std::string content;    // the message, LF line ends
 };
 
-// A message being received: the envelope first, the content in pieces, then commit().
+// A message being received: the envelope first (with a new hand-off nonce), the content in
+// pieces, then commit().
 // Destroying it uncommitted removes the incoming file.
 class QueueWriter {
 public:
@@ -68,6 +71,15 @@ public:
     void record_defer_reason(const std::string& id, std::string_view recipient, std::string_view reason) const;
     std::map<std::string, std::string> defer_reasons(const std::string& id) const;
 
+    // The hand-off record: mailroom's LMTP delivery appends "NONCE RECIPIENT" to handoff/ID
+    // for every recipient it stored (delivery/lmtp/handoff.hpp), before it replies. After a
+    // crash between that and set_state(), the recipients listed with the message's own nonce
+    // were delivered already. remove() removes the record with the message.
+    std::set<std::string> handed_off(const Envelope& envelope) const;
+    // "X-Mailroom-Handoff: ID NONCE\n": the line the queue manager puts on top of a message it
+    // hands to an LMTP server that offers handoff_keyword.
+    static std::string handoff_header(const Envelope& envelope);
+
     const std::filesystem::path& root() const { return root_; }
 
 private:
@@ -79,5 +91,8 @@ private:
 // Queue ids are 12 upper-case hex digits (core::new_log_id); anything else is refused before
 // it becomes part of a path.
 bool valid_queue_id(std::string_view id);
+
+// The LHLO keyword of an LMTP server that keeps hand-off records in this queue directory.
+inline constexpr std::string_view handoff_keyword = "XMAILROOM-HANDOFF";
 
 }  // namespace mailroom::mta

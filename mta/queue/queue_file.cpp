@@ -21,6 +21,8 @@ std::string format_envelope(const Envelope& envelope)
     out += "arrival " + std::to_string(envelope.arrival) + "\n";
     out += "client " + envelope.client + "\n";
     out += "sender " + envelope.sender + "\n";
+    if (!envelope.handoff.empty())
+        out += "handoff " + envelope.handoff + "\n";
     for (const auto& recipient : envelope.recipients) {
         if (!safe_value(recipient.address))
             throw QueueError("queue file " + envelope.id + ": line break in a recipient");
@@ -62,6 +64,8 @@ Envelope parse_envelope(std::string_view file, std::string_view path, std::uint6
             envelope.client = value;
         else if (key == "sender")
             envelope.sender = value;
+        else if (key == "handoff")
+            envelope.handoff = value;
         else if (key == "rcpt") {
             const char state = value.empty() ? '\0' : value.front();
             if (value.size() < 3 || value[1] != ' ' || (state != 'P' && state != 'D' && state != 'B'))

@@ -2,7 +2,9 @@
 // files (the Postfix book, chapter 5; Postfix's record types): a text envelope (id, arrival
 // time, client, sender, one line per recipient with a state byte), then the message with LF
 // line ends. A recipient's state changes by rewriting its one state byte in place, as
-// Postfix's qmgr marks done recipients, so the message is never copied again.
+// Postfix's qmgr marks done recipients, so the message is never copied again. The hand-off
+// nonce is the secret half of the key under which delivery records each recipient it stored
+// (queue_directory.hpp, docs/mta.md "Crashes").
 #pragma once
 #include <cstdint>
 #include <ctime>
@@ -32,6 +34,7 @@ struct Envelope {
     std::string client;               // "host[192.0.2.1]", "local" ...
     std::string sender;               // empty: the null sender <>
     std::vector<QueueRecipient> recipients;
+    std::string handoff = {};         // hand-off nonce (hex); empty in files without one
 };
 
 // The envelope text up to and including the line that starts the message ("data\n").

@@ -1,15 +1,21 @@
 """A small SMTP relay sink for the mta tests: an asyncio server on 127.0.0.1 in a thread of its
 own that records every message it accepts. `plan` decides the reply after DATA for each
 attempt in turn (e.g. ["451 4.3.0 try later", "250 2.0.0 ok"]: the first attempt is deferred);
-recipients whose local part starts with "reject" get 550 5.1.1 at RCPT time."""
+recipients whose local part starts with "reject" get 550 5.1.1 at RCPT time. With lmtp=True
+it speaks LMTP (LHLO, one reply per accepted recipient after DATA, RFC 2033); `delay` seconds
+pass before the reply to DATA, so concurrent deliveries overlap (`max_active` counts them);
+`close_after` transactions the sink closes the connection by itself, as a server whose idle
+timeout expired does; `connections` counts the connections."""
 
 import asyncio
 import threading
 
 
 class SmtpSink:
-    def __init__(self, plan=("250 2.0.0 Ok: queued",)):
+    def __init__(self, plan=("250 2.0.0 Ok: queued",), lmtp=False, delay=0, close_after=None):
         self.plan = list(plan)
+        self.lmtp, self.delay, self.close_after = lmtp, delay, close_after
+        self.connections = self.active = self.max_active = 0
         self.attempts = 0
         self.messages = []          # (sender, [recipients], bytes)
         self.commands = []
@@ -34,16 +40,17 @@ class SmtpSink:
         def send(line):
             writer.write(line.encode() + b"\r\n")
 
-        send("220 sink.example ESMTP")
-        sender, recipients = None, []
-        while True:
+        send("220 sink.example " + ("LMTP" if self.lmtp else "ESMTP"))
+        self.connections += 1
+        sender, recipients, transactions = None, [], 0
+        while self.close_after is None or transactions < self.close_after:
             line = await reader.readline()
             if not line:
                 break
             command = line.decode(errors="replace").strip()
             self.commands.append(command)
             verb = command[:4].upper()
-            if verb == "EHLO":
+            if verb == ("LHLO" if self.lmtp else "EHLO"):
                 send("250-sink.example")
                 send("250-8BITMIME")
                 send("250 PIPELINING")
@@ -65,11 +72,17 @@ class SmtpSink:
                     if chunk in (b".\r\n", b""):
                         break
                     data += chunk[1:] if chunk.startswith(b"..") else chunk
+                self.active += 1
+                self.max_active = max(self.max_active, self.active)
+                await asyncio.sleep(self.delay)
+                self.active -= 1
                 reply = self.plan[min(self.attempts, len(self.plan) - 1)]
                 self.attempts += 1
+                transactions += 1
                 if reply.startswith("250"):
                     self.messages.append((sender, recipients, data))
-                send(reply)
+                for _ in (recipients if self.lmtp else [None]):
+                    send(reply)
             elif verb == "QUIT":
                 send("221 2.0.0 Bye")
                 await writer.drain()

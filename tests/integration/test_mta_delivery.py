@@ -1,0 +1,74 @@
+"""The queue manager's concurrent deliveries and its connection cache (docs/mta.md, "The
+queue"): up to default_process_limit messages at once, each LMTP connection kept open between
+messages (RSET before the next transaction) for lmtp_connection_cache_time_limit, a new
+connection when a cached one no longer works, and all local recipients of a message in one
+LMTP transaction. The LMTP side is a sink (smtp_sink.py in LMTP mode) that holds each DATA
+reply for a while, so overlapping deliveries show."""
+
+import smtplib
+import unittest
+
+from mailroom_harness import Mailroom, wait_for
+from smtp_sink import SmtpSink
+
+MESSAGES = 12
+
+
+class QueueDeliveryTest(unittest.TestCase):
+    def run_queue(self, sink, **parameters):
+        """Starts mailroomd with the sink as its LMTP destination, submits MESSAGES messages
+        to two local recipients each, and waits until the sink has them all."""
+        self.addCleanup(sink.close)
+        m = Mailroom(services=["lmtp", "smtp"], lmtp_delivery_address="127.0.0.1:%d" % sink.port,
+                     queue_run_delay="1s", minimal_backoff_time="1s", maximal_backoff_time="1s", **parameters)
+        self.addCleanup(m.cleanup)
+        m.parameters["queue_directory"] = m.path("queue")
+        m.add_user("rich")
+        m.add_user("ann")
+        m.start()
+        client = smtplib.SMTP("127.0.0.1", m.port("smtp"), timeout=20)
+        for i in range(MESSAGES):
+            client.sendmail("sender@example.org", ["rich@example.com", "ann@example.com"],
+                            b"Subject: message %d\r\n\r\nbody\r\n" % i)
+        client.quit()
+        wait_for(lambda: len(sink.messages) >= MESSAGES, timeout=60,
+                 failure=lambda: "%d of %d messages arrived:\n%s" % (len(sink.messages), MESSAGES, m.log()))
+        self.assertNotIn("status=deferred", m.log())
+        return m
+
+    def test_deliveries_overlap_up_to_the_limit_over_reused_connections(self):
+        sink = SmtpSink(lmtp=True, delay=0.4)
+        self.run_queue(sink, default_process_limit="4")
+        self.assertEqual(sink.max_active, 4)
+        self.assertLessEqual(sink.connections, 4)   # one per delivery slot, then reused
+        self.assertGreater(sink.commands.count("RSET"), 0)
+        for sender, recipients, data in sink.messages:
+            self.assertEqual(sorted(recipients), ["ann@example.com", "rich@example.com"])   # one transaction
+            self.assertNotIn(b"X-Mailroom-Handoff", data)   # the sink does not offer XMAILROOM-HANDOFF
+
+    def test_a_limit_of_one_delivers_one_message_at_a_time(self):
+        sink = SmtpSink(lmtp=True, delay=0.1)
+        self.run_queue(sink, default_process_limit="1")
+        self.assertEqual(sink.max_active, 1)
+        self.assertEqual(sink.connections, 1)
+
+    def test_a_connection_the_server_closed_is_replaced(self):
+        sink = SmtpSink(lmtp=True, close_after=1)   # the server hangs up after each transaction
+        self.run_queue(sink, default_process_limit="2")
+        self.assertEqual(sink.connections, MESSAGES)
+
+    def test_without_the_cache_every_message_has_its_own_connection(self):
+        sink = SmtpSink(lmtp=True)
+        self.run_queue(sink, default_process_limit="2", lmtp_connection_cache_time_limit="0")
+        self.assertEqual(sink.connections, MESSAGES)
+        self.assertEqual(sink.commands.count("RSET"), 0)
+        wait_for(lambda: sink.commands.count("QUIT") == MESSAGES)
+
+    def test_idle_connections_are_closed_after_the_time_limit(self):
+        sink = SmtpSink(lmtp=True)
+        self.run_queue(sink, lmtp_connection_cache_time_limit="1s")
+        wait_for(lambda: sink.commands.count("QUIT") == sink.connections, timeout=10)
+
+
+if __name__ == "__main__":
+    unittest.main()
