@@ -10,6 +10,10 @@ namespace mailroom::pop3 {
 Protocol::Event Protocol::cmd_capa(std::string_view)
 {
     output_ += "+OK Capability list follows\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\n";
+    if (options_.login_delay.count() > 0)
+        output_ += "LOGIN-DELAY " + std::to_string(options_.login_delay.count()) + "\r\n";
+    if (options_.expire_days)
+        output_ += "EXPIRE " + std::to_string(*options_.expire_days) + "\r\n";
     if (state_ == State::authorization) {
         if (!plaintext_refusal()) {
             output_ += "USER\r\nSASL";

@@ -25,6 +25,13 @@ const ParameterSpec parameters[] = {
     {"pop3_login_timeout", "180s", ParamKind::time, "Idle time allowed before a client has logged in."},
     {"pop3_idle_timeout", "10m", ParamKind::time,
      "Idle time allowed after login; at least 10 minutes (RFC 1939 section 3)."},
+    {"pop3_login_delay", "0", ParamKind::time,
+     "Minimum time between two logins of the same user (RFC 2449 LOGIN-DELAY, advertised in CAPA); a "
+     "login sooner gets -ERR [LOGIN-DELAY]. 0: no limit."},
+    {"pop3_expire", "never", ParamKind::string,
+     "Days a message may stay on the server after it was first retrieved with RETR (RFC 2449 EXPIRE, "
+     "advertised in CAPA): 0 removes retrieved messages at QUIT, N removes them at a session's QUIT N days "
+     "after their first retrieval; never: messages stay until the client deletes them (not advertised)."},
     {"pop3_error_limit", "20", ParamKind::integer,
      "Bad commands (unknown, wrong state, bad arguments, failed logins) after which the connection is closed."},
 };

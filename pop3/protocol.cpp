@@ -256,6 +256,9 @@ Protocol::Event Protocol::login_failed(LoginFailure why)
         return refuse("[SYS/TEMP] Temporary failure, please try again later.");
     case LoginFailure::permanent:
         return refuse("[SYS/PERM] The maildrop cannot be opened; please contact the administrator.");
+    case LoginFailure::login_delay:
+        return refuse("[LOGIN-DELAY] Logins are allowed once every " + std::to_string(options_.login_delay.count()) +
+                      " seconds, please try again later.");
     case LoginFailure::in_use:
         break;
     }
@@ -285,11 +288,16 @@ Protocol::Event Protocol::cmd_quit(std::string_view)
     // RFC 1939 section 6: the UPDATE state; only now do deletions take effect.
     state_ = State::update;
     Update update;
+    const bool expire_at_once = options_.expire_days == 0u;
     for (std::size_t i = 0; i < messages_.size(); ++i) {
-        if (deleted_[i])
+        if (deleted_[i] || (retrieved_[i] && expire_at_once)) {
             update.expunge.push_back(messages_[i].uid);
-        else if (retrieved_[i] && options_.mark_seen && !messages_[i].seen)
+            continue;
+        }
+        if (retrieved_[i] && options_.mark_seen && !messages_[i].seen)
             update.seen.push_back(messages_[i].uid);
+        if (retrieved_[i])
+            update.retrieved.push_back(messages_[i].uid);
     }
     return update;
 }

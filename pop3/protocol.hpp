@@ -6,6 +6,7 @@
 #include "core/auth/sasl.hpp"
 #include "pop3/maildrop.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,6 +23,8 @@ struct ProtocolOptions {
     bool plaintext_auth_allowed = false;   // USER/PASS and AUTH PLAIN/LOGIN usable now
     bool mark_seen = true;                 // RETR'd messages get \Seen at QUIT
     unsigned error_limit = 20;             // bad commands before the connection is closed
+    std::chrono::seconds login_delay{0};   // CAPA LOGIN-DELAY (RFC 2449 section 6.5); 0: not announced
+    std::optional<unsigned> expire_days;   // CAPA EXPIRE (section 6.7); 0: RETR'd messages go at QUIT
 };
 
 // The numbers in the logout line (docs/pop3.md).
@@ -53,13 +56,14 @@ public:
     struct Update {              // QUIT in TRANSACTION: change the maildrop, then update_finished()
         std::vector<mailstore::Uid> expunge;
         std::vector<mailstore::Uid> seen;
+        std::vector<mailstore::Uid> retrieved;   // RETR'd and kept: their retention starts (EXPIRE)
     };
     struct Close {               // send the output, then close the connection
         std::string reason;      // for the log: "Logged out", "Too many bad commands"
     };
     using Event = std::variant<NeedMore, StartTls, Login, Retrieve, Update, Close>;
 
-    enum class LoginFailure { credentials, temporary, permanent, in_use };
+    enum class LoginFailure { credentials, temporary, permanent, in_use, login_delay };
 
     explicit Protocol(ProtocolOptions options) : options_(std::move(options)) {}
 

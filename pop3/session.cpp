@@ -46,13 +46,13 @@ struct Transfer {
 class Session {
 public:
     Session(std::shared_ptr<core::Connection> connection, core::Runtime& runtime,
-            std::shared_ptr<const core::RuntimeSnapshot> snapshot, Settings settings)
+            std::shared_ptr<const core::RuntimeSnapshot> snapshot, Settings settings, std::shared_ptr<LoginDelay> logins)
         : conn_(std::move(connection)), runtime_(runtime), snapshot_(std::move(snapshot)),
-          settings_(std::move(settings)), log_("pop3", core::new_log_id(), conn_->peer().verbose),
+          settings_(std::move(settings)), logins_(std::move(logins)), log_("pop3", core::new_log_id(), conn_->peer().verbose),
           apop_timestamp_(settings_.enable_apop ? apop_timestamp(settings_.host_name) : std::string()),
           machine_(ProtocolOptions{apop_timestamp_, conn_->tls_available() && !conn_->tls_active(),
                                    core::plaintext_auth_allowed(*conn_, *snapshot_->config), settings_.mark_seen,
-                                   settings_.error_limit})
+                                   settings_.error_limit, settings_.login_delay, settings_.expire_days})
     {
     }
 
@@ -82,6 +82,7 @@ private:
     core::Runtime& runtime_;
     std::shared_ptr<const core::RuntimeSnapshot> snapshot_;
     Settings settings_;
+    std::shared_ptr<LoginDelay> logins_;
     core::Logger log_;
     std::string apop_timestamp_;
     Protocol machine_;
@@ -214,6 +215,13 @@ awaitable<Protocol::Event> Session::login(const Protocol::Login& request)
         co_return machine_.login_failed(result.status == core::AuthResult::Status::temporary_failure
                                             ? Protocol::LoginFailure::temporary
                                             : Protocol::LoginFailure::credentials);
+    // After the password was checked, so the refusal tells nothing to someone guessing.
+    if (!logins_->admit(result.user->name, settings_.login_delay)) {
+        log_.info("Login refused: user=<" + result.user->name + ">, rip=" + conn_->peer().address +
+                  ", less than pop3_login_delay=" + std::to_string(settings_.login_delay.count()) +
+                  "s after the previous login");
+        co_return machine_.login_failed(Protocol::LoginFailure::login_delay);
+    }
     Protocol::Event next = co_await open_maildrop(*result.user, request.method);
     co_return next;
 }
@@ -229,7 +237,7 @@ awaitable<Protocol::Event> Session::open_maildrop(const core::User& user, const 
         auto store = mailstore::open_mail_user(*prepared);
         if (!store)
             return store.error();
-        return Maildrop::open(std::move(*store), settings_.uidl_format);
+        return Maildrop::open(std::move(*store), settings_.uidl_format, settings_.expire_days);
     });
     if (!opened)
         co_return maildrop_failed(user, opened.error());
@@ -313,10 +321,16 @@ awaitable<bool> Session::retrieve(const Protocol::Retrieve& request)
 
 awaitable<Protocol::Event> Session::update(const Protocol::Update& request)
 {
-    auto updated = co_await as_owner([&] { return maildrop_->update(request.expunge, request.seen); });
-    if (!updated)
+    auto updated =
+        co_await as_owner([&] { return maildrop_->update(request.expunge, request.seen, request.retrieved); });
+    if (!updated) {
         log_.error("cannot update the maildrop of user=<" + machine_.user() + ">: " + updated.error().text);
-    co_return machine_.update_finished(updated ? std::optional<std::size_t>(*updated) : std::nullopt);
+        co_return machine_.update_finished(std::nullopt);
+    }
+    if (const std::size_t expired = maildrop_->expired_removed(); expired > 0)
+        log_.info("Expired: user=<" + machine_.user() + ">, " + std::to_string(expired) +
+                  " message(s) first retrieved " + std::to_string(*settings_.expire_days) + " or more days ago");
+    co_return machine_.update_finished(*updated);
 }
 
 // debug_peer_list: the conversation, without passwords and SASL responses.
@@ -347,7 +361,8 @@ void Session::log_disconnect() const
 
 }  // namespace
 
-awaitable<void> run_session(std::shared_ptr<core::Connection> connection, core::Runtime& runtime)
+awaitable<void> run_session(std::shared_ptr<core::Connection> connection, core::Runtime& runtime,
+                            std::shared_ptr<LoginDelay> logins)
 {
     auto snapshot = runtime.snapshot();
     std::string error;
@@ -357,7 +372,7 @@ awaitable<void> run_session(std::shared_ptr<core::Connection> connection, core::
         co_await connection->write("-ERR [SYS/TEMP] Server configuration error, please try again later.\r\n");
         co_return;
     }
-    Session session(std::move(connection), runtime, std::move(snapshot), std::move(*settings));
+    Session session(std::move(connection), runtime, std::move(snapshot), std::move(*settings), std::move(logins));
     co_await session.run();
 }
 

@@ -1,10 +1,13 @@
 // pop3/settings.cpp - reading and checking the POP3 parameters (see settings.hpp).
 #include "pop3/settings.hpp"
 
+#include "core/util/strings.hpp"
+
 namespace mailroom::pop3 {
 namespace {
 
 constexpr auto idle_timeout_min = std::chrono::minutes(10);   // RFC 1939 section 3
+constexpr std::uint64_t max_expire_days = 36500;
 
 }  // namespace
 
@@ -38,6 +41,17 @@ std::optional<Settings> read_settings(const core::Config& config, std::string& e
         return std::nullopt;
     }
     settings.error_limit = static_cast<unsigned>(limit);
+    settings.login_delay = std::chrono::duration_cast<std::chrono::seconds>(config.get_time("pop3_login_delay"));
+    const std::string expire = config.get("pop3_expire");
+    if (expire != "never") {
+        const auto days = core::parse_uint(expire);
+        if (!days || *days > max_expire_days) {
+            error = config.origin("pop3_expire") + ": pop3_expire: expected never or a number of days (0 to " +
+                    std::to_string(max_expire_days) + ")";
+            return std::nullopt;
+        }
+        settings.expire_days = static_cast<unsigned>(*days);
+    }
     return settings;
 }
 

@@ -17,6 +17,8 @@ struct Settings {
     std::chrono::milliseconds login_timeout{};
     std::chrono::milliseconds idle_timeout{};
     unsigned error_limit = 20;
+    std::chrono::seconds login_delay{0};        // RFC 2449 LOGIN-DELAY; 0: none
+    std::optional<unsigned> expire_days;        // RFC 2449 EXPIRE; nullopt: never
     std::string host_name;   // myhostname, for the APOP timestamp
 };
 

@@ -456,6 +456,35 @@ class Pop3LifecycleTest(unittest.TestCase):
             self.assertEqual(len(maildir_messages(m.users["ann"].maildir())), 1)
             self.assertRegex(m.log(), r"Disconnected: Server shutting down user=<ann>, rip=127\.0\.0\.1, .*del=0/1")
 
+    def test_login_delay_and_expire_zero(self):
+        """RFC 2449 LOGIN-DELAY and EXPIRE 0, configured: announced in CAPA and enforced."""
+        with Mailroom(services=["lmtp", "pop3"], pop3_login_delay="1h", pop3_expire="0") as m:
+            m.add_user("ann")
+            m.start()
+            with smtplib.LMTP("127.0.0.1", m.port("lmtp")) as lmtp:
+                for n in (1, 2):
+                    lmtp.sendmail("s@example.org", ["ann@mail.example.com"], b"Subject: %d\r\n\r\nbody\r\n" % n)
+            pop = poplib.POP3("127.0.0.1", m.port("pop3"))
+            capabilities = pop.capa()
+            self.assertEqual(capabilities["LOGIN-DELAY"], ["3600"])
+            self.assertEqual(capabilities["EXPIRE"], ["0"])
+            pop.user("ann")
+            pop.pass_("secret")
+            pop.retr(1)
+            self.assertTrue(pop.quit().startswith(b"+OK Logging out, 1 message deleted"))
+            self.assertEqual(len(maildir_messages(m.users["ann"].maildir())), 1)
+            again = poplib.POP3("127.0.0.1", m.port("pop3"))
+            again.user("ann")
+            with self.assertRaises(poplib.error_proto) as refused:
+                again.pass_("secret")
+            self.assertIn(b"[LOGIN-DELAY]", refused.exception.args[0])
+            with self.assertRaises(poplib.error_proto) as wrong:   # a wrong password is told so first
+                again.user("ann")
+                again.pass_("wrong")
+            self.assertIn(b"[AUTH]", wrong.exception.args[0])
+            again.quit()
+            m.wait_for_log(r"Login refused: user=<ann>, rip=127\.0\.0\.1, less than pop3_login_delay=3600s")
+
 
 if __name__ == "__main__":
     unittest.main()

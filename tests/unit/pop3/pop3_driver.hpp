@@ -32,7 +32,8 @@ public:
 
     explicit Pop3Client(StoreFixture& store, mailroom::pop3::ProtocolOptions options = test_options(),
                         std::string_view uidl_format = "%08Xu%08Xv")
-        : store_(store), timestamp_(options.apop_timestamp), machine_(std::move(options))
+        : store_(store), timestamp_(options.apop_timestamp), expire_days_(options.expire_days),
+          machine_(std::move(options))
     {
         std::string error;
         auto format = mailroom::pop3::UidlFormat::parse(uidl_format, error);
@@ -60,6 +61,9 @@ public:
         return out;
     }
 
+    // The clock the maildrop's EXPIRE policy sees at the next login.
+    std::time_t now = std::time(nullptr);
+
     // Ends the connection without QUIT (a dropped connection).
     void drop() { maildrop_.reset(); }
 
@@ -82,7 +86,7 @@ private:
         } else if (const auto* retrieve = std::get_if<Protocol::Retrieve>(&event)) {
             out = stream(*retrieve);
         } else if (const auto* update = std::get_if<Protocol::Update>(&event)) {
-            auto done = maildrop_->update(update->expunge, update->seen);
+            auto done = maildrop_->update(update->expunge, update->seen, update->retrieved);
             out = handle(machine_.update_finished(done ? std::optional<std::size_t>(*done) : std::nullopt));
         } else if (const auto* close = std::get_if<Protocol::Close>(&event)) {
             closed = true;
@@ -106,7 +110,7 @@ private:
             return machine_.login_failed(Protocol::LoginFailure::credentials);
         auto user_store = mailroom::mailstore::open_user_store(store_.location, {});
         REQUIRE(user_store);
-        auto opened = mailroom::pop3::Maildrop::open(std::move(*user_store), format_);
+        auto opened = mailroom::pop3::Maildrop::open(std::move(*user_store), format_, expire_days_, now);
         if (!opened)
             return machine_.login_failed(opened.error().is(mailroom::mailstore::Errc::in_use)
                                              ? Protocol::LoginFailure::in_use
@@ -145,6 +149,7 @@ private:
 
     StoreFixture& store_;
     std::string timestamp_;
+    std::optional<unsigned> expire_days_;
     Protocol machine_;
     mailroom::pop3::UidlFormat format_;
     std::unique_ptr<mailroom::pop3::Maildrop> maildrop_;
