@@ -18,6 +18,8 @@ namespace fs = std::filesystem;
 constexpr std::uint32_t cache_magic = 0x4143524d;   // "MRCA"
 constexpr std::uint64_t cache_header_size = 16;
 constexpr std::uint32_t max_bundle = 16u << 20;
+constexpr std::size_t first_read = 4096;          // bytes read at a bundle's offset at first
+constexpr std::size_t keep_buffer_below = 64 * 1024;
 
 std::string header(std::uint64_t id)
 {
@@ -51,7 +53,11 @@ Result<void> create_empty(const fs::path& path, std::uint64_t id) { return repla
 
 }  // namespace
 
-CacheFile::CacheFile(CacheFile&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) { other.fd_ = -1; }
+CacheFile::CacheFile(CacheFile&& other) noexcept
+    : path_(std::move(other.path_)), fd_(other.fd_), verified_(std::move(other.verified_))
+{
+    other.fd_ = -1;
+}
 
 CacheFile& CacheFile::operator=(CacheFile&& other) noexcept
 {
@@ -60,6 +66,7 @@ CacheFile& CacheFile::operator=(CacheFile&& other) noexcept
             ::close(fd_);
         path_ = std::move(other.path_);
         fd_ = other.fd_;
+        verified_ = std::move(other.verified_);
         other.fd_ = -1;
     }
     return *this;
@@ -109,25 +116,45 @@ Result<std::vector<std::uint64_t>> CacheFile::append(const std::vector<std::pair
     return relative;
 }
 
-std::optional<CacheFields> CacheFile::read(std::uint64_t offset, Uid uid) const
+std::optional<std::string_view> CacheFile::payload(std::uint64_t offset, Uid uid) const
 {
     if (offset < cache_header_size)
         return std::nullopt;
-    char head[8];
-    if (::pread(fd_, head, sizeof head, static_cast<off_t>(offset)) != static_cast<ssize_t>(sizeof head))
+    // Most bundles are a few hundred bytes: one read gets the frame and the payload.
+    if (buffer_.size() < first_read || buffer_.size() > keep_buffer_below)
+        buffer_.assign(first_read, '\0');   // a big bundle's buffer is not kept
+    const ssize_t got = ::pread(fd_, buffer_.data(), first_read, static_cast<off_t>(offset));
+    if (got < 8)
         return std::nullopt;
-    ByteReader frame_in(std::string_view(head, sizeof head));
+    ByteReader frame_in(std::string_view(buffer_.data(), 8));
     const auto length = *frame_in.u32();
     const auto crc = *frame_in.u32();
     if (length > max_bundle || length < 4)
         return std::nullopt;
-    std::string payload(length, '\0');
-    if (::pread(fd_, payload.data(), length, static_cast<off_t>(offset + 8)) != static_cast<ssize_t>(length) ||
-        crc32(payload) != crc)
-        return std::nullopt;
+    if (static_cast<std::uint64_t>(got) < 8 + std::uint64_t{length}) {
+        buffer_.resize(8 + std::size_t{length});
+        const auto rest = 8 + std::size_t{length} - static_cast<std::size_t>(got);
+        if (::pread(fd_, buffer_.data() + got, rest, static_cast<off_t>(offset) + got) != static_cast<ssize_t>(rest))
+            return std::nullopt;
+    }
+    const std::string_view payload(buffer_.data() + 8, length);
+    if (!verified_.contains(offset)) {
+        if (crc32(payload) != crc)
+            return std::nullopt;
+        verified_.insert(offset);
+    }
     ByteReader in(payload);
     if (in.u32() != uid)
         return std::nullopt;
+    return payload.substr(4);
+}
+
+std::optional<CacheFields> CacheFile::read(std::uint64_t offset, Uid uid) const
+{
+    const auto fields_in = payload(offset, uid);
+    if (!fields_in)
+        return std::nullopt;
+    ByteReader in(*fields_in);
     CacheFields fields;
     while (!in.at_end()) {
         const auto name = in.short_string();
@@ -137,6 +164,23 @@ std::optional<CacheFields> CacheFile::read(std::uint64_t offset, Uid uid) const
         fields.emplace_back(std::string(*name), std::string(*value));
     }
     return fields;
+}
+
+std::optional<std::string> CacheFile::read_field(std::uint64_t offset, Uid uid, std::string_view field) const
+{
+    const auto fields_in = payload(offset, uid);
+    if (!fields_in)
+        return std::nullopt;
+    ByteReader in(*fields_in);
+    while (!in.at_end()) {
+        const auto name = in.short_string();
+        const auto value = in.long_string();
+        if (in.failed())
+            return std::nullopt;
+        if (*name == field)
+            return std::string(*value);
+    }
+    return std::nullopt;
 }
 
 std::uint64_t CacheFile::size() const

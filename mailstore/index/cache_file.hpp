@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -32,11 +33,22 @@ public:
     Result<std::vector<std::uint64_t>> append(const std::vector<std::pair<Uid, CacheFields>>& bundles);
     // The fields at `offset` if a valid bundle for `uid` is there.
     std::optional<CacheFields> read(std::uint64_t offset, Uid uid) const;
+    // Only the value of `field` from that bundle (one read, one copy: what FETCH and SEARCH
+    // ask for each message).
+    std::optional<std::string> read_field(std::uint64_t offset, Uid uid, std::string_view field) const;
     std::uint64_t size() const;
 
 private:
+    // The checked payload (after the uid) of the bundle at `offset`, in buffer_: valid until
+    // the next call. Not reentrant, like the rest of the index (its owner serializes calls).
+    std::optional<std::string_view> payload(std::uint64_t offset, Uid uid) const;
+
     std::filesystem::path path_;
     int fd_ = -1;
+    mutable std::string buffer_;
+    // Offsets of bundles whose CRC matched once: bundles are never changed after they are
+    // written (a rewrite makes a new file), so each is checked once per open.
+    mutable std::unordered_set<std::uint64_t> verified_;
 };
 
 // Rewrites the cache with only the bundles still referenced, under a new id (used by index

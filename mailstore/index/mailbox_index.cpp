@@ -273,28 +273,25 @@ std::optional<std::string> MailboxIndex::cached(const MessageRecord& record, std
                     return value;
     if (record.cache_offset == 0)
         return std::nullopt;
-    const auto fields = cache_.read(record.cache_offset, record.uid);
-    if (!fields)
-        return std::nullopt;
-    for (const auto& [name, value] : *fields)
-        if (name == field)
-            return value;
-    return std::nullopt;
+    return cache_.read_field(record.cache_offset, record.uid, field);
 }
 
 void MailboxIndex::queue_cache(Uid uid, std::string_view field, std::string_view value)
 {
+    const auto put = [&](CacheFields& fields) {   // a field's new value replaces the old one
+        std::erase_if(fields, [&](const auto& f) { return f.first == field; });
+        fields.emplace_back(std::string(field), std::string(value));
+    };
     for (auto& [pending_uid, fields] : pending_cache_)
         if (pending_uid == uid) {
-            fields.emplace_back(std::string(field), std::string(value));
+            put(fields);
             return;
         }
     CacheFields fields;
     if (const MessageRecord* record = published_->find(uid); record && record->cache_offset)
         if (auto existing = cache_.read(record->cache_offset, uid))
             fields = std::move(*existing);
-    std::erase_if(fields, [&](const auto& f) { return f.first == field; });
-    fields.emplace_back(std::string(field), std::string(value));
+    put(fields);
     pending_cache_.emplace_back(uid, std::move(fields));
 }
 

@@ -102,6 +102,16 @@ void MailboxIndex::Transaction::relocate(Uid uid, std::uint64_t location, std::u
     apply_log_record(payloads_.back(), mutable_state(), new_keys_);
 }
 
+void MailboxIndex::Transaction::drop_cache(Uid uid)
+{
+    std::erase_if(index_->pending_cache_, [&](const auto& pending) { return pending.first == uid; });
+    const MessageRecord* record = state().find(uid);
+    if (!record || record->cache_offset == 0)
+        return;
+    payloads_.push_back(encode_cache({{uid, 0}}));
+    apply_log_record(payloads_.back(), mutable_state(), new_keys_);
+}
+
 void MailboxIndex::Transaction::set_keywords(std::vector<std::string> keywords)
 {
     if (keywords == state().keywords)

@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -135,7 +137,8 @@ TEST_CASE("the cache keeps fields per message and survives reopening")
     TempDir dir;
     auto index = open_index(dir.path);
     add(*index, "a");
-    index->queue_cache(1, "imap.envelope", "(NIL \"hi\")");
+    index->queue_cache(1, "imap.envelope", "(NIL \"old\")");
+    index->queue_cache(1, "imap.envelope", "(NIL \"hi\")");   // replaces the queued value
     CHECK(index->cached(*index->state()->find(1), "imap.envelope") == "(NIL \"hi\")");   // pending
     REQUIRE(index->flush_cache());
     index->queue_cache(1, "imap.body", "(\"text\")");
@@ -148,6 +151,68 @@ TEST_CASE("the cache keeps fields per message and survives reopening")
     index.reset();
     auto again = open_index(dir.path);
     CHECK(again->cached(*again->state()->find(1), "imap.body") == "(\"text\")");
+}
+
+TEST_CASE("cached values of any size come back whole; a damaged bundle is not used")
+{
+    TempDir dir;
+    {
+        auto index = open_index(dir.path);
+        add(*index, "a");
+        add(*index, "b");
+        std::string big;
+        for (int i = 0; big.size() < 10000; ++i)
+            big += std::to_string(i) + ' ';
+        index->queue_cache(1, "imap.small", "x");
+        index->queue_cache(1, "imap.big", big);   // more than one read's worth
+        index->queue_cache(2, "imap.small", "y");
+        REQUIRE(index->flush_cache());
+        CHECK(index->cached(*index->state()->find(1), "imap.big") == big);
+        CHECK(index->cached(*index->state()->find(1), "imap.small") == "x");
+        CHECK(index->cached(*index->state()->find(2), "imap.small") == "y");
+    }
+    // Flip a byte inside the second bundle's value: its CRC no longer matches.
+    const auto cache = dir.path / "mailroom.index.cache";
+    REQUIRE(std::filesystem::exists(cache));
+    std::string bytes;
+    {
+        std::ifstream in(cache, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    REQUIRE(bytes.back() == 'y');   // the last bundle written ends with its value
+    bytes.back() = 'z';
+    {
+        std::ofstream out(cache, std::ios::binary | std::ios::trunc);
+        out << bytes;
+    }
+    auto again = open_index(dir.path);
+    CHECK_FALSE(again->cached(*again->state()->find(2), "imap.small"));
+    CHECK(again->cached(*again->state()->find(1), "imap.small") == "x");
+}
+
+TEST_CASE("drop_cache forgets written and queued cache fields of one message")
+{
+    TempDir dir;
+    auto index = open_index(dir.path);
+    add(*index, "a");
+    add(*index, "b");
+    index->queue_cache(1, "imap.body", "one");
+    index->queue_cache(2, "imap.body", "two");
+    REQUIRE(index->flush_cache());
+    index->queue_cache(2, "imap.envelope", "queued");
+    {
+        auto tx = index->begin();
+        REQUIRE(tx);
+        tx->drop_cache(1);
+        tx->drop_cache(2);
+        REQUIRE(tx->commit());
+    }
+    CHECK(index->state()->find(1)->cache_offset == 0);
+    CHECK_FALSE(index->cached(*index->state()->find(1), "imap.body"));
+    CHECK_FALSE(index->cached(*index->state()->find(2), "imap.body"));
+    CHECK_FALSE(index->cached(*index->state()->find(2), "imap.envelope"));
+    auto other = open_index(dir.path);   // the log carries it to other instances
+    CHECK_FALSE(other->cached(*other->state()->find(1), "imap.body"));
 }
 
 TEST_CASE("a torn record at the end of the log is ignored and later cut off")
