@@ -279,8 +279,12 @@ Result<void> MboxBackend::scan_locked(IndexTransaction& tx, int fd)
             const Uid uid = it->second;
             still_there.insert(uid);
             const MessageRecord* r = tx.state().find(uid);
-            if (r->location != m.from_offset || r->physical_length != length)
+            // Moved without our index knowing: another program rewrote the file, and what
+            // it wrote may differ from what was parsed and cached.
+            if (r->location != m.from_offset || r->physical_length != length) {
                 tx.relocate(uid, m.from_offset, length);
+                tx.drop_cache(uid);
+            }
             // Another program (mutt) may have rewritten the Status headers: its flags win,
             // unless we changed them ourselves and have not written them yet.
             const std::uint64_t bits = keyword_bits(m.keywords, names, true).value_or(0);

@@ -150,6 +150,30 @@ TEST_CASE("another program rewriting Status headers changes flags, not UIDs")
     CHECK(view->find(2)->flags == flag_seen);
 }
 
+TEST_CASE("cached data survives our own rewrites and is dropped when another program moves a message")
+{
+    StoreFixture f(MailFormat::mbox);
+    for (const char* subject : {"one", "two", "three"})
+        REQUIRE(deliver_to_mbox(f.location.inbox, std::string("Subject: ") + subject + "\n\nbody\n",
+                                delivery("a@example.com")));
+    auto view = f.open("INBOX");
+    for (Uid uid : {1, 2, 3})
+        view->cache(uid, "imap.test", "parsed " + std::to_string(uid));
+    const Uid first[] = {1};
+    REQUIRE(view->update_flags(first, {FlagChange::Mode::add, flag_deleted, {}}));
+    REQUIRE(view->expunge());   // our rewrite moves 2 and 3 and knows their bytes are the same
+    CHECK(view->cached(2, "imap.test") == "parsed 2");
+    CHECK(view->cached(3, "imap.test") == "parsed 3");
+    std::string file = read_file(f.location.inbox);
+    const auto at = file.find("Subject: two\n");
+    file.insert(at + 13, "Status: RO\n");   // mutt marks it read: 2 grows, 3 moves
+    write_file(f.location.inbox, file);
+    REQUIRE(view->sync());
+    CHECK(uids_of(*view) == std::vector<Uid>{2, 3});
+    CHECK_FALSE(view->cached(2, "imap.test"));   // what mutt wrote may differ from what was parsed
+    CHECK_FALSE(view->cached(3, "imap.test"));
+}
+
 TEST_CASE("identical messages are told apart")
 {
     StoreFixture f(MailFormat::mbox);
