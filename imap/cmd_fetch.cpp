@@ -2,17 +2,24 @@
 // CHANGEDSINCE and MODSEQ, RFC 7162 §3.1.4-5). Messages are written in steps (FetchJob), so
 // large bodies stream from the store through the connection instead of being held whole;
 // \Seen is set first, in one store call, for the messages whose bodies are fetched.
+#include "imap/cached_items.hpp"
 #include "imap/commands.hpp"
 #include "imap/fetch_body.hpp"
 #include "imap/protocol/imap_date.hpp"
-#include "imap/render/body_structure.hpp"
-#include "imap/render/envelope_render.hpp"
 #include "imap/storage_error.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace mailroom::imap {
 namespace {
+
+// The items answered from the message's cache (or rendered from its part tree once).
+constexpr std::pair<FetchItem, RenderedItem> rendered_items[] = {
+    {FetchItem::envelope, RenderedItem::envelope},
+    {FetchItem::body, RenderedItem::body},
+    {FetchItem::body_structure, RenderedItem::body_structure},
+};
 
 class FetchJob final : public Continuation {
 public:
@@ -31,6 +38,7 @@ private:
         std::size_t item = 0;
         std::size_t section = 0;
         std::optional<BodyLiteral> literal;
+        std::array<std::string, std::size(rendered_items)> rendered;   // by RenderedItem
         bool written_any = false;
     };
 
@@ -80,7 +88,15 @@ bool FetchJob::start(SelectedMailbox& box, std::string& out)
     if (std::binary_search(seen_set_.begin(), seen_set_.end(), record.uid) && !attributes_.has(FetchItem::flags))
         current.items.push_back(FetchItem::flags);
     mailstore::Result<void> loaded;
-    if (attributes_.needs_tree())
+    for (const auto& [fetch_item, rendered_item_kind] : rendered_items)
+        if (loaded && attributes_.has(fetch_item)) {
+            auto text = rendered_item(*current.data, rendered_item_kind);
+            if (text)
+                current.rendered[static_cast<std::size_t>(rendered_item_kind)] = std::move(*text);
+            else
+                loaded = text.error();
+        }
+    if (loaded && attributes_.needs_tree())
         if (auto tree = current.data->tree(); !tree)
             loaded = tree.error();
     if (loaded && (attributes_.has(FetchItem::rfc822_size) || !attributes_.sections.empty()))
@@ -145,16 +161,17 @@ void FetchJob::write_item(Session& session, FetchItem item, std::string& out)
         out += "RFC822.SIZE " + std::to_string(size ? *size : 0);
     }
         break;
-    case FetchItem::envelope: {
-        const message::Part* root = *current.data->tree();
+    case FetchItem::envelope:
         out += "ENVELOPE ";
-        append_envelope(out, root->envelope ? *root->envelope : message::Envelope{});
+        out += current.rendered[static_cast<std::size_t>(RenderedItem::envelope)];
         break;
-    }
     case FetchItem::body:
+        out += "BODY ";
+        out += current.rendered[static_cast<std::size_t>(RenderedItem::body)];
+        break;
     case FetchItem::body_structure:
-        out += item == FetchItem::body ? "BODY " : "BODYSTRUCTURE ";
-        append_body_structure(out, **current.data->tree(), item == FetchItem::body_structure);
+        out += "BODYSTRUCTURE ";
+        out += current.rendered[static_cast<std::size_t>(RenderedItem::body_structure)];
         break;
     case FetchItem::modseq:
         out += "MODSEQ (" + std::to_string(record.modseq) + ")";

@@ -156,8 +156,7 @@ bool FetchAttributes::sets_seen() const
 
 bool FetchAttributes::needs_tree() const
 {
-    return has(FetchItem::envelope) || has(FetchItem::body) || has(FetchItem::body_structure) ||
-           std::any_of(sections.begin(), sections.end(), [](const BodySection& s) { return !s.whole; });
+    return std::any_of(sections.begin(), sections.end(), [](const BodySection& s) { return !s.whole; });
 }
 
 bool parse_fetch_attributes(ArgReader& args, bool uid_command, FetchAttributes& out)

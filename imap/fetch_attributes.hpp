@@ -32,7 +32,8 @@ struct FetchAttributes {
 
     bool has(FetchItem item) const;
     bool sets_seen() const;                // some section without PEEK
-    bool needs_tree() const;               // ENVELOPE, BODY[STRUCTURE], sections other than BODY[]
+    bool needs_tree() const;               // sections other than BODY[] (ENVELOPE and BODY[STRUCTURE]
+                                           // come from cached_items.hpp, which parses if it must)
 };
 
 // Parses the fetch attribute(s) and the optional modifier list (CHANGEDSINCE). The UID item

@@ -24,6 +24,7 @@ public:
     MessageData& operator=(const MessageData&) = delete;
 
     const mailstore::MessageRecord& record() const { return record_; }
+    mailstore::MailboxView& view() const { return view_; }
     mailstore::Result<mailstore::MessageContent*> content();
     // The whole message as stored (LF line ends); read once.
     mailstore::Result<std::string_view> bytes();

@@ -2,7 +2,7 @@
 #include "imap/search_eval.hpp"
 
 #include "core/util/strings.hpp"
-#include "imap/message_data.hpp"
+#include "imap/cached_items.hpp"
 #include "imap/protocol/imap_date.hpp"
 #include "mailstore/message/date.hpp"
 #include "mailstore/message/search_text.hpp"
@@ -153,13 +153,13 @@ std::int64_t Evaluator::sent_day(const mailstore::MessageRecord& record)
 
 bool Evaluator::header_match(const SearchKey& key)
 {
-    auto header = data_->header();
-    if (!header) {
-        note(header.error());
+    auto values = header_search_values(*data_, key.field);
+    if (!values) {
+        note(values.error());
         return false;
     }
-    for (const auto* field : (*header)->find_all(key.field))
-        if (key.text.empty() || message::header_search_text(*field).find(key.text) != std::string::npos)
+    for (const auto& value : *values)
+        if (key.text.empty() || value.find(key.text) != std::string::npos)
             return true;
     return false;
 }
