@@ -7,6 +7,8 @@
 #include <unicode/ustring.h>
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace mailroom::message {
@@ -45,22 +47,28 @@ int utf8_sequence(std::string_view s) noexcept
 }
 
 // Appends the valid prefix of bytes; returns how many trailing bytes form an incomplete
-// sequence (kept for the next chunk unless `last`).
+// sequence (kept for the next chunk unless `last`). Valid bytes are appended in runs, and
+// ASCII is skipped over eight bytes at a time: bodies are mostly ASCII.
 std::size_t append_utf8_prefix(std::string_view bytes, std::string& out, bool last)
 {
+    std::size_t run = 0;   // bytes[run, i) are valid and not appended yet
     std::size_t i = 0;
     while (i < bytes.size()) {
+        i += ascii_prefix_length(bytes.substr(i));
+        if (i == bytes.size())
+            break;
         const int n = utf8_sequence(bytes.substr(i));
         if (n > 0) {
-            out.append(bytes.data() + i, static_cast<std::size_t>(n));
             i += static_cast<std::size_t>(n);
-        } else if (n < 0 && !last) {
-            return bytes.size() - i;
-        } else {
-            out += "\xEF\xBF\xBD";
-            ++i;
+            continue;
         }
+        out.append(bytes.data() + run, i - run);
+        if (n < 0 && !last)
+            return bytes.size() - i;
+        out += "\xEF\xBF\xBD";
+        run = ++i;
     }
+    out.append(bytes.data() + run, i - run);
     return 0;
 }
 
@@ -74,6 +82,20 @@ bool is_utf8_label(std::string_view cs) noexcept
 }
 
 }  // namespace
+
+std::size_t ascii_prefix_length(std::string_view bytes) noexcept
+{
+    std::size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes.data() + i, 8);
+        if (word & 0x8080808080808080u)
+            break;
+    }
+    while (i < bytes.size() && static_cast<unsigned char>(bytes[i]) < 0x80)
+        ++i;
+    return i;
+}
 
 void append_valid_utf8(std::string_view bytes, std::string& out)
 {

@@ -1,6 +1,7 @@
 // mailstore/message/charset.hpp - conversion of MIME charsets (RFC 2045 §5.1, RFC 2046
 // §4.1.2, RFC 2978 names) to UTF-8 with ICU's ucnv_* converters.
 #pragma once
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -8,6 +9,9 @@
 struct UConverter;
 
 namespace mailroom::message {
+
+// How many bytes at the start of `bytes` are ASCII (below 0x80).
+std::size_t ascii_prefix_length(std::string_view bytes) noexcept;
 
 // Appends `bytes` to `out` with every invalid UTF-8 sequence replaced by U+FFFD.
 void append_valid_utf8(std::string_view bytes, std::string& out);

@@ -9,11 +9,44 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace mailroom::message {
 
+namespace {
+
+// A-Z to a-z in eight ASCII bytes at once: a byte's high bit ends up set in `upper` exactly
+// when it is at least 'A' and not above 'Z' (no byte carries into the next, all are < 0x80).
+std::uint64_t fold_ascii_word(std::uint64_t word) noexcept
+{
+    constexpr std::uint64_t ones = 0x0101010101010101u;
+    const std::uint64_t at_least_a = word + ones * (0x80 - 'A');
+    const std::uint64_t above_z = word + ones * (0x80 - 'Z' - 1);
+    const std::uint64_t upper = at_least_a & ~above_z & (ones * 0x80);
+    return word | (upper >> 2);   // 0x80 >> 2 == 0x20, the case bit
+}
+
+}  // namespace
+
 std::string fold_case(std::string_view utf8)
 {
+    // Full case folding maps A-Z to a-z and leaves every other ASCII character alone, so
+    // all-ASCII text (most bodies) needs no ICU.
+    if (ascii_prefix_length(utf8) == utf8.size()) {
+        std::string out(utf8);
+        std::size_t i = 0;
+        for (; i + 8 <= out.size(); i += 8) {
+            std::uint64_t word;
+            std::memcpy(&word, out.data() + i, 8);
+            word = fold_ascii_word(word);
+            std::memcpy(out.data() + i, &word, 8);
+        }
+        for (; i < out.size(); ++i)
+            if (out[i] >= 'A' && out[i] <= 'Z')
+                out[i] = static_cast<char>(out[i] + ('a' - 'A'));
+        return out;
+    }
     std::string valid;
     append_valid_utf8(utf8, valid);
     icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(valid.data(), static_cast<int32_t>(valid.size())));
