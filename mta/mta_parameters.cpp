@@ -37,9 +37,10 @@ const ParameterSpec parameters[] = {
     {"smtp_timeout", "300s", T, "Time allowed for each read and write when talking to relayhost or the LMTP server."},
     {"lmtp_delivery_address", "", S,
      "Where the queue hands local mail over LMTP: host:port or unix:/path. Empty: the first lmtp_listen address."},
-    {"default_process_limit", "100", N,
+    {"default_process_limit", "20", N,
      "The most messages the queue manager delivers at once (LMTP and relayhost together), each over its own "
-     "connection, like Postfix's lmtp(8) and smtp(8) processes. 1: one message at a time."},
+     "connection, like Postfix's lmtp(8) and smtp(8) processes (Postfix's default is 100; the LMTP connections to "
+     "this daemon's own lmtp_listen address count against client_connection_limit). 1: one message at a time."},
     {"lmtp_connection_cache_time_limit", "2s", T,
      "How long an LMTP connection to lmtp_delivery_address stays open after a delivery, waiting for the next "
      "message (RSET, then the next transaction). 0: a new connection for every message."},
