@@ -28,13 +28,15 @@ const ParameterSpec parameters[] = {
      "On submission, MAIL FROM must be the authenticated user's own address (user, or user@ a local domain); "
      "no: any sender."},
     {"relayhost", "", S,
-     "Where mail for non-local domains goes: host, host:port or [host]:port (port 25 by default). Empty: such "
-     "mail is deferred, then bounced (mailroom does not look up MX hosts)."},
+     "Where mail for non-local domains goes: host, host:port or [host]:port (port 25 by default). Empty: to the "
+     "MX hosts of the recipient's domain (port 25; the domain itself without MX records)."},
     {"smtp_tls_security_level", "may", S,
-     "STARTTLS towards relayhost: none, may (when offered) or encrypt (required). Certificates are not verified."},
+     "STARTTLS towards relayhost and MX hosts: none, may (when offered) or encrypt (required). Certificates are "
+     "not verified."},
     {"smtp_sasl_username", "", S, "User name for AUTH PLAIN at relayhost (only over TLS); empty: no AUTH."},
     {"smtp_sasl_password", "", S, "Password for smtp_sasl_username."},
-    {"smtp_timeout", "300s", T, "Time allowed for each read and write when talking to relayhost or the LMTP server."},
+    {"smtp_timeout", "300s", T, "Time allowed for each read and write when talking to relayhost, an MX host or the LMTP "
+     "server."},
     {"lmtp_delivery_address", "", S,
      "Where the queue hands local mail over LMTP: host:port or unix:/path. Empty: the first lmtp_listen address."},
     {"default_process_limit", "20", N,
@@ -45,7 +47,7 @@ const ParameterSpec parameters[] = {
      "How long an LMTP connection to lmtp_delivery_address stays open after a delivery, waiting for the next "
      "message (RSET, then the next transaction). 0: a new connection for every message."},
     {"smtp_connection_cache_time_limit", "2s", T,
-     "The same for connections to relayhost."},
+     "The same for connections to relayhost and MX hosts."},
     {"queue_run_delay", "300s", T, "How often the queue manager looks for deferred mail that is due."},
     {"minimal_backoff_time", "300s", T, "The shortest wait before retrying a deferred message."},
     {"maximal_backoff_time", "4000s", T, "The longest wait before retrying a deferred message."},

@@ -7,10 +7,13 @@
 #include "mta/client/smtp_client.hpp"
 #include "mta/queue/dsn.hpp"
 #include "mta/queue/routing.hpp"
+#include "mta/queue/targets.hpp"
 
 #include <boost/asio/post.hpp>
 
 #include <unistd.h>
+
+#include <algorithm>
 
 namespace mailroom::mta {
 namespace {
@@ -21,10 +24,22 @@ using core::smtp::Status;
 const core::Logger qmgr_log("qmgr");
 constexpr auto poll_interval = std::chrono::seconds(1);   // how often a flush request is looked for
 
+// Recipients that go to one place in one transaction: the local ones (LMTP), or the remote
+// ones of one domain (its MX hosts), or all remote ones (relayhost).
 struct Group {
+    bool local = false;
+    std::string domain;                 // remote without relayhost: where to look up MX hosts
     std::vector<std::size_t> indexes;   // into the envelope's recipients
     std::vector<std::string> addresses;
 };
+
+// No server answered at all (connection refused, timeout before the greeting...): the next MX
+// host is worth a try. A server's own refusal is final for this attempt.
+bool nobody_answered(const std::vector<RecipientOutcome>& results)
+{
+    return std::all_of(results.begin(), results.end(),
+                       [](const RecipientOutcome& r) { return r.status.temporary() && r.remote_reply.empty(); });
+}
 
 struct Outcomes {
     std::vector<std::size_t> done;
@@ -32,74 +47,6 @@ struct Outcomes {
     std::vector<std::size_t> bounced;
     std::vector<FailedRecipient> failures;
 };
-
-std::optional<ClientTarget> lmtp_target(const core::Config& config, std::string& error)
-{
-    std::string text = config.get("lmtp_delivery_address");
-    if (text.empty()) {
-        const auto& listen = config.get_list("lmtp_listen");
-        if (listen.empty()) {
-            error = "local mail cannot be delivered: neither lmtp_delivery_address nor lmtp_listen is set";
-            return std::nullopt;
-        }
-        text = listen.front();
-    }
-    auto address = core::parse_listen_address(text, error);
-    if (!address) {
-        error = "lmtp_delivery_address " + text + ": " + error;
-        return std::nullopt;
-    }
-    if (address->kind == core::ListenAddress::Kind::tcp && address->host.empty())
-        address->host = "127.0.0.1";
-    ClientTarget target;
-    target.address = std::move(*address);
-    target.lmtp = true;
-    target.helo_name = config.get("myhostname");
-    target.timeout = config.get_time("smtp_timeout");
-    return target;
-}
-
-std::optional<ClientTarget> relay_target(const core::Config& config, std::string& error)
-{
-    std::string text = config.get("relayhost");   // "[host]:port", "host:port" or "host"
-    if (text.empty()) {
-        error = "relayhost is not set, and mailroom does not look up MX hosts itself";
-        return std::nullopt;
-    }
-    ClientTarget target;
-    target.address.text = text;
-    std::string port = "25";
-    if (text.starts_with('[')) {
-        const auto close = text.find(']');
-        if (close == std::string::npos) {
-            error = "relayhost " + text + ": missing ']'";
-            return std::nullopt;
-        }
-        target.address.host = text.substr(1, close - 1);
-        if (close + 1 < text.size() && text[close + 1] == ':')
-            port = text.substr(close + 2);
-    } else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
-        target.address.host = text.substr(0, colon);
-        port = text.substr(colon + 1);
-    } else {
-        target.address.host = text;
-    }
-    const auto number = core::parse_uint(port);
-    if (!number || *number == 0 || *number > 65535) {
-        error = "relayhost " + text + ": bad port \"" + port + "\"";
-        return std::nullopt;
-    }
-    target.address.port = static_cast<std::uint16_t>(*number);
-    target.helo_name = config.get("myhostname");
-    target.timeout = config.get_time("smtp_timeout");
-    const std::string& level = config.get("smtp_tls_security_level");
-    target.tls = level == "encrypt" ? TlsPolicy::encrypt : level == "none" ? TlsPolicy::none : TlsPolicy::may;
-    if (target.tls != TlsPolicy::none)
-        target.tls_context = make_tls_client_context();
-    target.username = config.get("smtp_sasl_username");
-    target.password = config.get("smtp_sasl_password");
-    return target;
-}
 
 void log_outcome(const core::Logger& log, const std::string& address, const std::string& relay, std::time_t delay,
                  const Status& status, std::string_view state)
@@ -221,7 +168,9 @@ awaitable<void> QueueManager::process(const std::string& id)
     const std::time_t age = now - message.envelope.arrival;
     const bool expired = age >= std::chrono::duration_cast<std::chrono::seconds>(config.get_time("maximal_queue_lifetime")).count();
     Outcomes outcomes;
-    Group local, remote;
+    std::vector<Group> groups(1);
+    groups[0].local = true;
+    const bool use_relayhost = !config.get("relayhost").empty();
     for (std::size_t i = 0; i < message.envelope.recipients.size(); ++i) {
         const auto& recipient = message.envelope.recipients[i];
         if (recipient.state != RecipientState::pending)
@@ -233,25 +182,47 @@ awaitable<void> QueueManager::process(const std::string& id)
                         Status::make("2.0.0", "delivered before a crash, by the hand-off record"), "sent");
             continue;
         }
-        Group& group = is_local ? local : remote;
+        const std::string domain = is_local || use_relayhost ? std::string() : recipient_domain(recipient.address);
+        auto found = std::find_if(groups.begin(), groups.end(),
+                                  [&](const Group& g) { return g.local == is_local && g.domain == domain; });
+        if (found == groups.end())
+            found = groups.insert(groups.end(), Group{false, domain, {}, {}});
+        Group& group = *found;
         group.indexes.push_back(i);
         group.addresses.push_back(recipient.address);
     }
-    for (const Group* group : {&local, &remote}) {
+    for (const Group& g : groups) {
+        const Group* group = &g;
         if (group->indexes.empty())
             continue;
-        std::string error;
-        const auto target = group == &local ? lmtp_target(config, error) : relay_target(config, error);
-        const std::string relay = target ? target->address.text : "none";
-        std::vector<RecipientOutcome> results(group->addresses.size(), {Status::make("4.3.5", error), {}});
-        if (target) {
-            const auto keep = config.get_time(group == &local ? "lmtp_connection_cache_time_limit"
-                                                              : "smtp_connection_cache_time_limit");
-            const ContentPrefix handoff{group == &local ? handoff_keyword : std::string_view(),
-                                        QueueDirectory::handoff_header(message.envelope)};
-            auto sent = co_await connections_.deliver(*target, keep, message.envelope.sender, group->addresses,
+        Status failure;
+        std::vector<ClientTarget> targets;
+        if (group->domain.empty()) {
+            std::string error;
+            auto target = group->local ? lmtp_target(config, error) : relay_target(config, error);
+            if (target)
+                targets.push_back(std::move(*target));
+            else
+                failure = Status::make("4.3.5", error);
+        } else {
+            auto lookup = [domain = group->domain] { return lookup_mx(domain); };   // named: GCC bug 101367
+            const MxResult mx = co_await runtime_.blocking().run(lookup);
+            failure = mx.status;
+            targets = mx_targets(config, mx);
+        }
+        std::string relay = "none";
+        std::vector<RecipientOutcome> results(group->addresses.size(), {failure, {}});
+        const auto keep = config.get_time(group->local ? "lmtp_connection_cache_time_limit"
+                                                       : "smtp_connection_cache_time_limit");
+        const ContentPrefix handoff{group->local ? handoff_keyword : std::string_view(),
+                                    QueueDirectory::handoff_header(message.envelope)};
+        for (const auto& target : targets) {
+            auto sent = co_await connections_.deliver(target, keep, message.envelope.sender, group->addresses,
                                                       message.content, handoff);
             results = std::move(sent);
+            relay = target.address.text;
+            if (!nobody_answered(results))
+                break;
         }
         for (std::size_t k = 0; k < group->indexes.size(); ++k) {
             const std::size_t index = group->indexes[k];

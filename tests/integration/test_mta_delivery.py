@@ -70,5 +70,24 @@ class QueueDeliveryTest(unittest.TestCase):
         wait_for(lambda: sink.commands.count("QUIT") == sink.connections, timeout=10)
 
 
+    def test_without_relayhost_remote_mail_goes_by_mx_lookup(self):
+        # RFC 2606 reserves .invalid: a resolver says NXDOMAIN (5.1.2, bounced) or, without a
+        # reachable DNS server, fails (4.4.3, deferred). Either way the MX lookup was made;
+        # the MX parsing itself is in tests/unit/mta/test_mx_lookup.cpp.
+        m = Mailroom(services=["lmtp", "smtp"], queue_run_delay="1s", minimal_backoff_time="1h")
+        self.addCleanup(m.cleanup)
+        m.parameters["queue_directory"] = m.path("queue")
+        m.add_user("ann")
+        m.start()
+        client = smtplib.SMTP("127.0.0.1", m.port("smtp"), timeout=20)
+        client.sendmail("ann@example.com", ["far@nowhere.invalid"], b"Subject: far away\r\n\r\nbody\r\n")
+        client.quit()
+        line = m.wait_for_log(r"to=<far@nowhere\.invalid>, relay=none, .*dsn=(5\.1\.2|4\.4\.3), "
+                              r"status=(bounced|deferred) \((domain nowhere\.invalid does not exist|"
+                              r"cannot look up the MX records of nowhere\.invalid)", timeout=60)
+        self.assertNotIn("relayhost is not set", m.log())
+        self.assertEqual(line.group(1) == "5.1.2", line.group(2) == "bounced")
+
+
 if __name__ == "__main__":
     unittest.main()
