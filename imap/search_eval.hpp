@@ -1,6 +1,7 @@
 // imap/search_eval.hpp - evaluating a SearchProgram against the selected mailbox (RFC 3501
-// §6.4.4): index data first, the header or the whole message only when a key needs it.
-// Text keys match decoded (RFC 2047, transfer encodings, charsets via ICU), case-folded text.
+// §6.4.4): index data first, header keys from the values cached per message (cached_items.hpp),
+// the whole message only for BODY and TEXT. Text keys match decoded (RFC 2047, transfer
+// encodings, charsets via ICU), case-folded text.
 #pragma once
 #include "imap/search_program.hpp"
 #include "imap/selected_mailbox.hpp"
