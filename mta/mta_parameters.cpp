@@ -31,8 +31,12 @@ const ParameterSpec parameters[] = {
      "Where mail for non-local domains goes: host, host:port or [host]:port (port 25 by default). Empty: to the "
      "MX hosts of the recipient's domain (port 25; the domain itself without MX records)."},
     {"smtp_tls_security_level", "may", S,
-     "STARTTLS towards relayhost and MX hosts: none, may (when offered) or encrypt (required). Certificates are "
-     "not verified."},
+     "STARTTLS towards relayhost and MX hosts: none, may (when offered), encrypt (required) or verify (required, "
+     "and the certificate must chain to a CA of smtp_tls_ca_file and name the host: relayhost's, or the MX "
+     "host's). With may and encrypt certificates are not verified."},
+    {"smtp_tls_ca_file", "", S,
+     "PEM file of the CA certificates trusted with smtp_tls_security_level = verify (Postfix's smtp_tls_CAfile). "
+     "Empty: the system's CA store."},
     {"smtp_sasl_username", "", S, "User name for AUTH PLAIN at relayhost (only over TLS); empty: no AUTH."},
     {"smtp_sasl_password", "", S, "Password for smtp_sasl_username."},
     {"smtp_timeout", "300s", T, "Time allowed for each read and write when talking to relayhost, an MX host or the LMTP "

@@ -7,6 +7,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <openssl/ssl.h>
 
 #include <variant>
@@ -204,7 +205,7 @@ awaitable<std::vector<std::string>> ClientSession::Protocol::start()
             throw ClientError(Status::make("4.7.5", "TLS handshake with " + target_.address.text + " failed: " +
                                                         conn_.tls_error()), {});
         keywords = co_await hello();
-    } else if (target_.tls == TlsPolicy::encrypt) {
+    } else if (target_.tls == TlsPolicy::encrypt || target_.tls == TlsPolicy::verify) {
         throw ClientError(Status::make("4.7.4", "TLS is required, but " + target_.address.text + " offers no STARTTLS"), {});
     }
     if (!target_.username.empty()) {
@@ -354,11 +355,22 @@ awaitable<std::vector<RecipientOutcome>> send_message(const ClientTarget& target
     co_return outcomes;
 }
 
-std::shared_ptr<boost::asio::ssl::context> make_tls_client_context()
+std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(const std::string& ca_file,
+                                                                   const std::string& verify_host)
 {
     auto context = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
     SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
-    context->set_verify_mode(boost::asio::ssl::verify_none);
+    if (verify_host.empty()) {
+        context->set_verify_mode(boost::asio::ssl::verify_none);
+        return context;
+    }
+    boost::system::error_code ignored;   // unreadable: nothing trusted, the handshake fails
+    if (ca_file.empty())
+        context->set_default_verify_paths(ignored);
+    else
+        context->load_verify_file(ca_file, ignored);
+    context->set_verify_mode(boost::asio::ssl::verify_peer);
+    context->set_verify_callback(boost::asio::ssl::host_name_verification(verify_host));
     return context;
 }
 

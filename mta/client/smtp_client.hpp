@@ -21,7 +21,9 @@
 
 namespace mailroom::mta {
 
-enum class TlsPolicy { none, may, encrypt };   // Postfix's smtp_tls_security_level
+// Postfix's smtp_tls_security_level: verify = encrypt, and the certificate must chain to a
+// trusted CA and name the host connected to (RFC 6125 via OpenSSL's X509_check_host/_ip).
+enum class TlsPolicy { none, may, encrypt, verify };
 
 struct ClientTarget {
     core::ListenAddress address;   // tcp host:port or unix:/path
@@ -93,8 +95,11 @@ core::awaitable<std::vector<RecipientOutcome>> send_message(const ClientTarget& 
                                                             const std::vector<std::string>& recipients,
                                                             const std::string& content);
 
-// A client TLS context (system CA store; certificates are not verified: opportunistic TLS,
-// as Postfix's "may" and "encrypt" levels).
-std::shared_ptr<boost::asio::ssl::context> make_tls_client_context();
+// A client TLS context. With `verify_host` empty certificates are not verified (opportunistic
+// TLS, Postfix's "may" and "encrypt"); otherwise the peer's certificate must chain to a CA of
+// `ca_file` (PEM; empty: the system's store) and name `verify_host`. An unreadable CA file
+// leaves no CA trusted, so every verification fails (and the message is deferred).
+std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(const std::string& ca_file,
+                                                                   const std::string& verify_host);
 
 }  // namespace mailroom::mta

@@ -13,9 +13,13 @@ void smtp_settings(const core::Config& config, ClientTarget& target)
     target.helo_name = config.get("myhostname");
     target.timeout = config.get_time("smtp_timeout");
     const std::string& level = config.get("smtp_tls_security_level");
-    target.tls = level == "encrypt" ? TlsPolicy::encrypt : level == "none" ? TlsPolicy::none : TlsPolicy::may;
+    target.tls = level == "verify"    ? TlsPolicy::verify
+                 : level == "encrypt" ? TlsPolicy::encrypt
+                 : level == "none"    ? TlsPolicy::none
+                                      : TlsPolicy::may;
     if (target.tls != TlsPolicy::none)
-        target.tls_context = make_tls_client_context();
+        target.tls_context = make_tls_client_context(config.get("smtp_tls_ca_file"),
+                                                     target.tls == TlsPolicy::verify ? target.address.host : "");
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // the LMTP service (lmtp_delivery_address, else the first lmtp_listen), remote ones to
 // relayhost when it is set (as Postfix does, no MX lookup then), else to the MX hosts of
 // their domain in order of preference (RFC 5321 section 5.1, mx_lookup.hpp), port 25. SMTP
-// targets get smtp_tls_security_level; only relayhost gets the SASL credentials.
+// targets get smtp_tls_security_level (with verify, the certificate must name relayhost's host
+// or the MX host, as Postfix's "verify" level); only relayhost gets the SASL credentials.
 #pragma once
 #include "core/config/config.hpp"
 #include "mta/client/mx_lookup.hpp"

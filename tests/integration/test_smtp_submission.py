@@ -3,7 +3,9 @@ then relaying to relayhost and the sender check; the SMTP port refuses relaying 
 outside mynetworks; a relay that keeps answering 4xx leaves the message deferred, where
 `mailroom queue` lists, shows, flushes and deletes it; a message that outlives
 maximal_queue_lifetime is returned with a DSN. mailroom's own relay client against a second
-mailroomd's submission port: STARTTLS and AUTH PLAIN with smtp_sasl_username."""
+mailroomd's submission port: STARTTLS and AUTH PLAIN with smtp_sasl_username; with
+smtp_tls_security_level = verify the relay's certificate must chain to smtp_tls_ca_file and name
+the relayhost."""
 
 import email
 import os
@@ -182,6 +184,46 @@ class RelayClientTest(unittest.TestCase):
         stored = wait_for(lambda: [x for x in maildir_messages(bob.maildir()) if b"relayed twice" in x])[0]
         self.assertIn(b"with ESMTPSA id", stored)   # the relay saw TLS and AUTH
         relay.wait_for_log(r"sasl_method=PLAIN, sasl_username=relayuser")
+
+    def relay_with_certificate(self):
+        relay = Mailroom(services=["lmtp", "submission"], submission_sender_check="no")
+        self.addCleanup(relay.cleanup)
+        relay.parameters["queue_directory"] = relay.path("queue")
+        cert = relay.enable_tls()   # self-signed, CN=localhost
+        relay.add_user("relayuser", password="relaypw")
+        bob = relay.add_user("bob")
+        relay.start()
+        return relay, bob, cert
+
+    def send_verified(self, relayhost, ca_file):
+        m = Mailroom(services=["lmtp", "smtp"], mydestination="$myhostname, localhost, a.example",
+                     relayhost=relayhost, smtp_tls_security_level="verify", smtp_tls_ca_file=ca_file,
+                     smtp_sasl_username="relayuser", smtp_sasl_password="relaypw")
+        self.addCleanup(m.cleanup)
+        m.parameters["queue_directory"] = m.path("queue")
+        m.start()
+        client = smtplib.SMTP("127.0.0.1", m.port("smtp"), timeout=20)
+        self.addCleanup(client.close)
+        client.sendmail("someone@a.example", ["bob@example.com"], b"Subject: verified\r\n\r\nx\r\n")
+        return m
+
+    def test_verify_accepts_a_certificate_from_the_ca_file_that_names_the_host(self):
+        relay, bob, cert = self.relay_with_certificate()
+        m = self.send_verified("[localhost]:%d" % relay.port("submission"), cert)
+        wait_for(lambda: [x for x in maildir_messages(bob.maildir()) if b"verified" in x])
+        m.wait_for_log(r"to=<bob@example\.com>, relay=\[localhost\]:\d+, .*status=sent")
+
+    def test_verify_refuses_an_unknown_ca_and_a_wrong_name(self):
+        relay, bob, cert = self.relay_with_certificate()
+        port = relay.port("submission")
+        unknown = self.send_verified("[localhost]:%d" % port, "")   # the system's CAs do not know it
+        unknown.wait_for_log(r"to=<bob@example\.com>, .*dsn=4\.7\.5, status=deferred \(TLS handshake with "
+                             r"\[localhost\]:\d+ failed")
+        wrong = self.send_verified("[127.0.0.1]:%d" % port, cert)    # the certificate names localhost
+        wrong.wait_for_log(r"to=<bob@example\.com>, .*dsn=4\.7\.5, status=deferred \(TLS handshake with "
+                           r"\[127\.0\.0\.1\]:\d+ failed")
+        self.assertEqual(maildir_messages(bob.maildir()), [])
+        self.assertNotIn("sasl_username=relayuser", relay.log())   # no password went out
 
 
 if __name__ == "__main__":
