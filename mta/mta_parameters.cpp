@@ -55,6 +55,9 @@ const ParameterSpec parameters[] = {
     {"queue_run_delay", "300s", T, "How often the queue manager looks for deferred mail that is due."},
     {"minimal_backoff_time", "300s", T, "The shortest wait before retrying a deferred message."},
     {"maximal_backoff_time", "4000s", T, "The longest wait before retrying a deferred message."},
+    {"delay_warning_time", "0h", T,
+     "After how long a message still deferred gets the sender a warning (a DSN with Action: delayed, once per "
+     "message), as Postfix's. 0: never."},
     {"maximal_queue_lifetime", "5d", T,
      "How long a message may stay deferred before it is returned to the sender as undeliverable."},
 };

@@ -12,15 +12,17 @@ std::string header_block(const std::string& message)
     return end == std::string::npos ? message : message.substr(0, end + 1);
 }
 
-std::string per_recipient_fields(const FailedRecipient& r)
+std::string per_recipient_fields(const FailedRecipient& r, std::time_t retry_until)
 {
     std::string out = "\nFinal-Recipient: rfc822; " + r.address + "\n";
-    out += "Action: failed\n";
+    out += retry_until ? "Action: delayed\n" : "Action: failed\n";
     out += "Status: " + r.status.enhanced + "\n";
     if (!r.remote_reply.empty())
         out += "Diagnostic-Code: " + r.remote_reply + "\n";
     else
         out += "Diagnostic-Code: X-mailroom; " + core::smtp::one_line(r.status.text) + "\n";
+    if (retry_until)
+        out += "Will-Retry-Until: " + rfc5322_date(retry_until) + "\n";
     return out;
 }
 
@@ -41,7 +43,8 @@ std::string make_bounce(const BounceInput& in)
     std::string out;
     out += "From: Mail Delivery System <" + in.postmaster + ">\n";
     out += "To: <" + in.original_sender + ">\n";
-    out += "Subject: Undelivered Mail Returned to Sender\n";
+    const bool delayed = in.retry_until != 0;
+    out += delayed ? "Subject: Delayed Mail (still being retried)\n" : "Subject: Undelivered Mail Returned to Sender\n";
     out += "Date: " + rfc5322_date(in.now) + "\n";
     out += "Message-ID: <" + core::new_log_id() + "." + in.original_id + "@" + in.reporting_host + ">\n";
     out += "Auto-Submitted: auto-replied\n";   // RFC 3834 section 5
@@ -51,7 +54,12 @@ std::string make_bounce(const BounceInput& in)
 
     out += "--" + boundary + "\nContent-Description: Notification\nContent-Type: text/plain; charset=us-ascii\n\n";
     out += "This is the mail system at host " + in.reporting_host + ".\n\n";
-    out += "I'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n";
+    if (delayed)
+        out += "This is a warning only: you do not need to resend your message.\n\nYour message could not yet be "
+               "delivered to the recipients below.\nThe mail system will keep trying until " +
+               rfc5322_date(in.retry_until) + ".\n\n";
+    else
+        out += "I'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n";
     for (const auto& r : in.recipients)
         out += "<" + r.address + ">: " +
                (r.delayed_too_long ? "delivery time expired; last problem: " : std::string()) +
@@ -61,8 +69,8 @@ std::string make_bounce(const BounceInput& in)
     out += "X-Mailroom-Queue-ID: " + in.original_id + "\n";
     out += "Arrival-Date: " + rfc5322_date(in.arrival) + "\n";
     for (const auto& r : in.recipients)
-        out += per_recipient_fields(r);
-    out += "\n--" + boundary + "\nContent-Description: Undelivered Message Headers\n";
+        out += per_recipient_fields(r, in.retry_until);
+    out += "\n--" + boundary + "\nContent-Description: " + (delayed ? "Delayed" : "Undelivered") + " Message Headers\n";
     out += "Content-Type: text/rfc822-headers\n\n";
     out += header_block(in.original_message);
     out += "\n--" + boundary + "--\n";

@@ -1,4 +1,6 @@
-// mta/queue/dsn.hpp - the bounce message: an RFC 3464 delivery status notification inside an
+// mta/queue/dsn.hpp - the bounce message, and the delay warning (Postfix's delay_warning_time:
+// Action: delayed with Will-Retry-Until, RFC 3464 section 2.3.3 and 2.3.9): an RFC 3464
+// delivery status notification inside an
 // RFC 6522 multipart/report (human-readable part, message/delivery-status with per-message
 // and per-recipient fields, then the returned headers as text/rfc822-headers), sent from the
 // null sender so that it can never bounce itself (RFC 5321 section 4.5.5).
@@ -27,6 +29,7 @@ struct BounceInput {
     std::time_t now = 0;
     std::vector<FailedRecipient> recipients;
     std::string original_message;   // LF line ends; its header block is returned
+    std::time_t retry_until = 0;     // set: a delay warning for recipients still being retried
 };
 
 // The complete message with LF line ends.

@@ -46,6 +46,7 @@ struct Outcomes {
     std::vector<std::pair<std::size_t, std::string>> deferred;   // index, reason
     std::vector<std::size_t> bounced;
     std::vector<FailedRecipient> failures;
+    std::vector<FailedRecipient> delayed;   // the deferred ones, for a delay warning
 };
 
 void log_outcome(const core::Logger& log, const std::string& address, const std::string& relay, std::time_t delay,
@@ -237,6 +238,7 @@ awaitable<void> QueueManager::process(const std::string& id)
                 log_outcome(log, address, relay, age, result.status, "bounced");
             } else {
                 outcomes.deferred.emplace_back(index, result.status.enhanced + " " + result.status.text);
+                outcomes.delayed.push_back({address, result.status, result.remote_reply, false});
                 log_outcome(log, address, relay, age, result.status, "deferred");
             }
         }
@@ -245,15 +247,31 @@ awaitable<void> QueueManager::process(const std::string& id)
     const auto maximum = std::chrono::duration_cast<std::chrono::seconds>(config.get_time("maximal_backoff_time")).count();
     BounceInput bounce{config.get("myhostname"), "MAILER-DAEMON@" + config.get("myhostname"), message.envelope.sender,
                        id, message.envelope.arrival, now, outcomes.failures, message.content};
+    // Postfix's delay_warning_time: once, when a message still deferred has been queued that long.
+    const auto warning_time =
+        std::chrono::duration_cast<std::chrono::seconds>(config.get_time("delay_warning_time")).count();
+    const bool warn = warning_time > 0 && age >= warning_time && !outcomes.deferred.empty() &&
+                      !message.envelope.warned && message.envelope.warned_offset != 0 &&
+                      !message.envelope.sender.empty();
+    BounceInput warning = bounce;
+    warning.recipients = outcomes.delayed;
+    warning.retry_until = message.envelope.arrival +
+        std::chrono::duration_cast<std::chrono::seconds>(config.get_time("maximal_queue_lifetime")).count();
     auto record = [&, this] {
-        // A bounce is queued before the recipients are marked: a crash in between sends it twice
-        // rather than never.
-        std::string bounce_id;
-        if (!outcomes.failures.empty() && !message.envelope.sender.empty()) {
+        const auto queue_notice = [&](const BounceInput& notice) {
             QueueWriter writer(queue_.root(), Envelope{{}, now, "local", "", {{message.envelope.sender}}});
-            writer.append(make_bounce(bounce));
+            writer.append(make_bounce(notice));
             writer.commit();
-            bounce_id = writer.id();
+            return writer.id();
+        };
+        // A notice is queued before the queue file records it: a crash in between sends it
+        // twice rather than never.
+        std::string bounce_id, warning_id;
+        if (!outcomes.failures.empty() && !message.envelope.sender.empty())
+            bounce_id = queue_notice(bounce);
+        if (warn) {
+            warning_id = queue_notice(warning);
+            queue_.set_warned(message);
         }
         for (const std::size_t index : outcomes.done)
             queue_.set_state(message, index, RecipientState::done);
@@ -267,7 +285,9 @@ awaitable<void> QueueManager::process(const std::string& id)
             queue_.defer(id, now + backoff_delay(age, minimum, maximum));
         if (!bounce_id.empty())
             log.info("sender non-delivery notification: " + bounce_id);
-        return !bounce_id.empty();
+        if (!warning_id.empty())
+            log.info("sender delay notification: " + warning_id);
+        return !bounce_id.empty() || !warning_id.empty();
     };
     const bool queued_bounce = co_await runtime_.blocking().run(record);
     if (queued_bounce)

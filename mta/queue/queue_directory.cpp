@@ -178,22 +178,36 @@ std::optional<LoadedMessage> QueueDirectory::load(const std::string& id) const
     return message;
 }
 
-void QueueDirectory::set_state(const LoadedMessage& message, std::size_t recipient, RecipientState state) const
+namespace {
+
+// One byte rewritten in place. No fsync: the page cache survives a process crash, and after a
+// power failure the worst case is a repeated delivery or warning, never a lost one. Waiting for
+// the disk here would only widen the window in which a crash repeats one.
+void write_byte(const fs::path& path, std::uint64_t offset, char byte, std::string_view what)
 {
-    const int fd = ::open(message.path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        throw os_error("cannot open queue file", message.path);
-    const char byte = static_cast<char>(state);
-    const auto offset = static_cast<off_t>(message.envelope.recipients.at(recipient).state_offset);
-    // No fsync: the byte is in the page cache, which a process crash does not lose; after a
-    // power failure the worst case is a second delivery of this recipient, never a loss.
-    // Waiting for the disk here would only widen the window in which a crash repeats one.
-    const bool ok = ::pwrite(fd, &byte, 1, offset) == 1;
+        throw os_error("cannot open queue file", path);
+    const bool ok = ::pwrite(fd, &byte, 1, static_cast<off_t>(offset)) == 1;
     const int saved = errno;
     ::close(fd);
     errno = saved;
     if (!ok)
-        throw os_error("cannot update recipient state in", message.path);
+        throw os_error("cannot update " + std::string(what) + " in", path);
+}
+
+}  // namespace
+
+void QueueDirectory::set_state(const LoadedMessage& message, std::size_t recipient, RecipientState state) const
+{
+    write_byte(message.path, message.envelope.recipients.at(recipient).state_offset, static_cast<char>(state),
+               "recipient state");
+}
+
+void QueueDirectory::set_warned(const LoadedMessage& message) const
+{
+    if (message.envelope.warned_offset != 0)
+        write_byte(message.path, message.envelope.warned_offset, 'Y', "the delay warning record");
 }
 
 void QueueDirectory::defer(const std::string& id, std::time_t when) const

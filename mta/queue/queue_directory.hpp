@@ -62,6 +62,8 @@ public:
     std::vector<QueueEntry> list() const;
     std::optional<LoadedMessage> load(const std::string& id) const;   // nullopt: no such message
     void set_state(const LoadedMessage& message, std::size_t recipient, RecipientState state) const;
+    // Records that the delay warning went out (no-op for files without the record).
+    void set_warned(const LoadedMessage& message) const;
     // Moves the message to deferred/ with its next attempt at `when`.
     void defer(const std::string& id, std::time_t when) const;
     // Makes every deferred message due now (mailroom queue flush).

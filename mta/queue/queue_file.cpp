@@ -23,6 +23,7 @@ std::string format_envelope(const Envelope& envelope)
     out += "sender " + envelope.sender + "\n";
     if (!envelope.handoff.empty())
         out += "handoff " + envelope.handoff + "\n";
+    out += envelope.warned ? "warned Y\n" : "warned N\n";
     for (const auto& recipient : envelope.recipients) {
         if (!safe_value(recipient.address))
             throw QueueError("queue file " + envelope.id + ": line break in a recipient");
@@ -66,6 +67,12 @@ Envelope parse_envelope(std::string_view file, std::string_view path, std::uint6
             envelope.sender = value;
         else if (key == "handoff")
             envelope.handoff = value;
+        else if (key == "warned") {
+            if (value != "Y" && value != "N")
+                throw fail("bad warned record \"" + std::string(line) + "\"");
+            envelope.warned = value == "Y";
+            envelope.warned_offset = line_start + 7;
+        }
         else if (key == "rcpt") {
             const char state = value.empty() ? '\0' : value.front();
             if (value.size() < 3 || value[1] != ' ' || (state != 'P' && state != 'D' && state != 'B'))

@@ -4,7 +4,8 @@
 // line ends. A recipient's state changes by rewriting its one state byte in place, as
 // Postfix's qmgr marks done recipients, so the message is never copied again. The hand-off
 // nonce is the secret half of the key under which delivery records each recipient it stored
-// (queue_directory.hpp, docs/mta.md "Crashes").
+// (queue_directory.hpp, docs/mta.md "Crashes"). "warned N" turns into "warned Y" in place
+// when the delay warning (delay_warning_time) has been queued.
 #pragma once
 #include <cstdint>
 #include <ctime>
@@ -35,6 +36,8 @@ struct Envelope {
     std::string sender;               // empty: the null sender <>
     std::vector<QueueRecipient> recipients;
     std::string handoff = {};         // hand-off nonce (hex); empty in files without one
+    bool warned = false;              // the delay warning went out ("warned Y")
+    std::uint64_t warned_offset = 0;  // where its Y/N byte is; 0 in files without the record
 };
 
 // The envelope text up to and including the line that starts the message ("data\n").

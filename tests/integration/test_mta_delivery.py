@@ -5,10 +5,12 @@ connection when a cached one no longer works, and all local recipients of a mess
 LMTP transaction. The LMTP side is a sink (smtp_sink.py in LMTP mode) that holds each DATA
 reply for a while, so overlapping deliveries show."""
 
+import email
+import re
 import smtplib
 import unittest
 
-from mailroom_harness import Mailroom, wait_for
+from mailroom_harness import Mailroom, maildir_messages, wait_for
 from smtp_sink import SmtpSink
 
 MESSAGES = 12
@@ -87,6 +89,35 @@ class QueueDeliveryTest(unittest.TestCase):
                               r"cannot look up the MX records of nowhere\.invalid)", timeout=60)
         self.assertNotIn("relayhost is not set", m.log())
         self.assertEqual(line.group(1) == "5.1.2", line.group(2) == "bounced")
+
+
+    def test_delay_warning_goes_once_while_the_message_is_retried(self):
+        sink = SmtpSink(plan=["451 4.3.0 sink says later"])
+        self.addCleanup(sink.close)
+        m = Mailroom(services=["lmtp", "smtp"], queue_run_delay="1s", minimal_backoff_time="1s",
+                     maximal_backoff_time="1s", delay_warning_time="2s", smtp_tls_security_level="none",
+                     relayhost="[127.0.0.1]:%d" % sink.port)
+        self.addCleanup(m.cleanup)
+        m.parameters["queue_directory"] = m.path("queue")
+        ann = m.add_user("ann")
+        m.start()
+        client = smtplib.SMTP("127.0.0.1", m.port("smtp"), timeout=20)
+        client.sendmail("ann@example.com", ["slow@remote.example"], b"Subject: patience\r\n\r\nbody\r\n")
+        client.quit()
+        warnings = lambda: [x for x in maildir_messages(ann.maildir()) if b"Delayed Mail" in x]
+        stored = wait_for(warnings, timeout=30)[0]
+        report = email.message_from_bytes(stored)
+        self.assertEqual(report.get_content_type(), "multipart/report")
+        recipient = report.get_payload()[1].get_payload()[1]
+        self.assertEqual(recipient["Action"], "delayed")
+        self.assertEqual(recipient["Final-Recipient"], "rfc822; slow@remote.example")
+        self.assertIsNotNone(recipient["Will-Retry-Until"])
+        self.assertIn(b"Subject: patience", stored)
+        # More retries come and go; the warning does not come again.
+        wait_for(lambda: len(re.findall(r"to=<slow@remote\.example>.*status=deferred", m.log())) >= 5, timeout=30)
+        self.assertEqual(len(warnings()), 1)
+        self.assertEqual(len(re.findall(r"sender delay notification", m.log())), 1)
+        self.assertIn(b"slow@remote.example", m.mailroom("queue").stdout)   # still queued
 
 
 if __name__ == "__main__":

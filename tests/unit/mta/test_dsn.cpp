@@ -1,4 +1,5 @@
-// tests/unit/mta/test_dsn.cpp - the bounce message (RFC 3464 inside RFC 6522 multipart/report).
+// tests/unit/mta/test_dsn.cpp - the bounce message and the delay warning (RFC 3464 inside RFC
+// 6522 multipart/report).
 #include "mta/queue/dsn.hpp"
 
 #include <doctest/doctest.h>
@@ -32,6 +33,28 @@ TEST_CASE("a bounce names each failed recipient with its status and returns the 
     }
     CHECK(bounce.find("secret body") == std::string::npos);   // headers only
     CHECK(bounce.find("Date: Fri, 02 Jan 1970 00:00:00 +0000\n") != std::string::npos);
+}
+
+TEST_CASE("a delay warning says delayed, until when, and that nothing needs resending")
+{
+    BounceInput input;
+    input.reporting_host = "mail.example.com";
+    input.postmaster = "MAILER-DAEMON@mail.example.com";
+    input.original_sender = "ann@example.com";
+    input.original_id = "0123456789AB";
+    input.now = 3600;
+    input.retry_until = 5 * 86400;
+    input.recipients = {{"slow@remote.example", mailroom::core::smtp::Status::make("4.4.1", "connect failed"), "", false}};
+    input.original_message = "Subject: hello\n\nbody\n";
+    const std::string warning = make_bounce(input);
+    for (const char* expected :
+         {"Subject: Delayed Mail (still being retried)\n", "you do not need to resend your message",
+          "Final-Recipient: rfc822; slow@remote.example\n", "Action: delayed\n", "Status: 4.4.1\n",
+          "Will-Retry-Until: Tue, 06 Jan 1970 00:00:00 +0000\n", "Content-Description: Delayed Message Headers\n"}) {
+        CAPTURE(expected);
+        CHECK(warning.find(expected) != std::string::npos);
+    }
+    CHECK(warning.find("Action: failed") == std::string::npos);
 }
 
 TEST_CASE("RFC 5322 dates in UTC")

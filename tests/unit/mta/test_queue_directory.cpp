@@ -116,3 +116,19 @@ TEST_CASE("back-off doubles with the message's age between the limits")
     }
     CHECK(backoff_delay(10, 300, 100) == 300);   // a maximum below the minimum: the minimum wins
 }
+
+TEST_CASE("the delay warning record flips once, in place")
+{
+    TempQueue q;
+    const QueueDirectory queue(q.root);
+    const std::string id = enqueue(q.root, {{"a@x"}}, "Subject: hi\n\nbody\n");
+    auto message = queue.load(id);
+    REQUIRE(message);
+    CHECK(!message->envelope.warned);
+    CHECK(message->envelope.warned_offset != 0);
+    queue.set_warned(*message);
+    message = queue.load(id);
+    CHECK(message->envelope.warned);
+    CHECK(message->content == "Subject: hi\n\nbody\n");
+    CHECK(message->envelope.recipients[0].state == RecipientState::pending);
+}
