@@ -15,6 +15,8 @@ inline constexpr std::size_t sasl_line_max = 8192;
 inline constexpr std::size_t keyword_max = 40;
 // Bytes of a message read from the store (and converted) per blocking-pool call.
 inline constexpr std::size_t retrieve_chunk = 64 * 1024;
+// Bytes of the following messages read ahead after a RETR (read_ahead.hpp), per session.
+inline constexpr std::size_t retrieve_read_ahead = 128 * 1024;
 // The header block read for the %m UIDL variable; longer headers are hashed up to here.
 inline constexpr std::size_t header_md5_read_max = 1 << 20;
 

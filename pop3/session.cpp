@@ -10,6 +10,7 @@
 #include "pop3/limits.hpp"
 #include "pop3/message_encoder.hpp"
 #include "pop3/protocol.hpp"
+#include "pop3/read_ahead.hpp"
 #include "pop3/settings.hpp"
 
 // g++ 12 miscompiles some co_await forms in this file's coroutines (a frame resumed after it
@@ -91,6 +92,7 @@ private:
     std::string reason_ = "Connection closed";
     std::string framed_;
     std::vector<char> chunk_buffer_;   // used on the pool, one call at a time
+    ReadAhead read_ahead_;             // filled on the pool, taken on the I/O thread, in turns
 };
 
 awaitable<void> Session::run()
@@ -275,13 +277,25 @@ mailstore::Result<bool> Session::next_chunk(Transfer& transfer)
     transfer.offset += *n;
     const bool wanted = transfer.encoder.encode(std::string_view(chunk_buffer_.data(), *n), transfer.out);
     const bool more = wanted && *n > 0 && transfer.offset < transfer.content->size();
-    if (!more)
+    if (!more) {
         transfer.content.reset();   // let go on the pool, as soon as it is finished with
+        if (!transfer.request.body_lines)
+            read_ahead_.fill(*maildrop_, transfer.request.number, retrieve_read_ahead);   // numbers count from 1
+    }
     return more;
 }
 
 awaitable<bool> Session::retrieve(const Protocol::Retrieve& request)
 {
+    if (auto ready = request.body_lines ? std::nullopt : read_ahead_.take(request.uid)) {
+        machine_.retrieve_started(Protocol::RetrieveStart::ok);
+        conn_->send(machine_.take_output());
+        conn_->send(ready->body);
+        conn_->send(ready->end);
+        machine_.retrieve_finished(ready->body.size());
+        co_return true;
+    }
+    read_ahead_.clear();
     Transfer transfer{request, MessageEncoder(request.body_lines), nullptr, 0, {}};
     // The first trip to the pool also opens the message; most messages fit one chunk.
     auto more = co_await as_owner([&] { return next_chunk(transfer); });

@@ -343,6 +343,29 @@ class Pop3Test(unittest.TestCase):
         with open(os.path.join(self.mbx.home, "inbox"), "rb") as f:
             self.assertIn(b"\n>From the start of a line\n", f.read())   # mboxrd-quoted on disk only
 
+    def test_retr_in_order_and_out_of_order_send_the_same_bytes(self):
+        """RETR 1, 2, 3... is answered from the read-ahead after the first; RETR in reverse
+        order never is. Both must send every message byte for byte, a large one included."""
+        before = self.pop("ann")
+        first = before.stat()[0] + 1
+        before.quit()
+        messages = [b"Subject: ahead %d\r\n\r\n.starts with a dot\r\n..two\r\nend\r\n" % n for n in range(4)]
+        messages.insert(2, b"Subject: large\r\n\r\n" + (b"y" * 900 + b"\r\n") * 200)
+        for message in messages:
+            self.deliver("ann", message)
+        numbers = range(first, first + len(messages))
+        in_order = self.pop("ann")
+        forward = {n: in_order.retr(n) for n in numbers}
+        in_order.quit()
+        reverse = self.pop("ann")
+        backward = {n: reverse.retr(n) for n in reversed(numbers)}
+        reverse.quit()
+        for n, message in zip(numbers, messages):
+            response, lines, octets = forward[n]
+            self.assertEqual((response.split()[:2], lines), (backward[n][0].split()[:2], backward[n][1]), n)
+            sent = CRLF.join(lines) + CRLF
+            self.assertEqual(sent[sent.index(b"Subject: "):], message, n)
+
     def test_log_line_at_logout(self):
         self.deliver("errol", b"Subject: log\r\n\r\nlog\r\n")
         client = self.pop("errol")
