@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace mailroom::mailstore::index {
@@ -18,8 +19,9 @@ namespace fs = std::filesystem;
 constexpr std::uint32_t cache_magic = 0x4143524d;   // "MRCA"
 constexpr std::uint64_t cache_header_size = 16;
 constexpr std::uint32_t max_bundle = 16u << 20;
-constexpr std::size_t first_read = 4096;          // bytes read at a bundle's offset at first
-constexpr std::size_t keep_buffer_below = 64 * 1024;
+// Bytes read at once: the bundles of messages cached together lie together, and FETCH and
+// SEARCH go through messages in order, so one read serves many messages.
+constexpr std::size_t read_ahead = 64 * 1024;
 
 std::string header(std::uint64_t id)
 {
@@ -54,7 +56,8 @@ Result<void> create_empty(const fs::path& path, std::uint64_t id) { return repla
 }  // namespace
 
 CacheFile::CacheFile(CacheFile&& other) noexcept
-    : path_(std::move(other.path_)), fd_(other.fd_), verified_(std::move(other.verified_))
+    : path_(std::move(other.path_)), fd_(other.fd_), window_(std::move(other.window_)),
+      window_offset_(other.window_offset_), verified_(std::move(other.verified_))
 {
     other.fd_ = -1;
 }
@@ -66,6 +69,8 @@ CacheFile& CacheFile::operator=(CacheFile&& other) noexcept
             ::close(fd_);
         path_ = std::move(other.path_);
         fd_ = other.fd_;
+        window_ = std::move(other.window_);
+        window_offset_ = other.window_offset_;
         verified_ = std::move(other.verified_);
         other.fd_ = -1;
     }
@@ -116,31 +121,42 @@ Result<std::vector<std::uint64_t>> CacheFile::append(const std::vector<std::pair
     return relative;
 }
 
+std::optional<std::string_view> CacheFile::bytes_at(std::uint64_t offset, std::size_t size) const
+{
+    if (offset >= window_offset_ && offset - window_offset_ + size <= window_.size())
+        return std::string_view(window_).substr(static_cast<std::size_t>(offset - window_offset_), size);
+    if (window_.capacity() > 4 * read_ahead)
+        window_ = std::string();   // a big bundle's buffer is not kept
+    window_.resize(std::max(size, read_ahead));
+    const ssize_t got = ::pread(fd_, window_.data(), window_.size(), static_cast<off_t>(offset));
+    window_.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    window_offset_ = offset;
+    if (window_.size() < size)
+        return std::nullopt;
+    return std::string_view(window_).substr(0, size);
+}
+
 std::optional<std::string_view> CacheFile::payload(std::uint64_t offset, Uid uid) const
 {
     if (offset < cache_header_size)
         return std::nullopt;
-    // Most bundles are a few hundred bytes: one read gets the frame and the payload.
-    if (buffer_.size() < first_read || buffer_.size() > keep_buffer_below)
-        buffer_.assign(first_read, '\0');   // a big bundle's buffer is not kept
-    const ssize_t got = ::pread(fd_, buffer_.data(), first_read, static_cast<off_t>(offset));
-    if (got < 8)
+    const auto frame = bytes_at(offset, 8);
+    if (!frame)
         return std::nullopt;
-    ByteReader frame_in(std::string_view(buffer_.data(), 8));
+    ByteReader frame_in(*frame);
     const auto length = *frame_in.u32();
     const auto crc = *frame_in.u32();
     if (length > max_bundle || length < 4)
         return std::nullopt;
-    if (static_cast<std::uint64_t>(got) < 8 + std::uint64_t{length}) {
-        buffer_.resize(8 + std::size_t{length});
-        const auto rest = 8 + std::size_t{length} - static_cast<std::size_t>(got);
-        if (::pread(fd_, buffer_.data() + got, rest, static_cast<off_t>(offset) + got) != static_cast<ssize_t>(rest))
-            return std::nullopt;
-    }
-    const std::string_view payload(buffer_.data() + 8, length);
+    const auto bundle = bytes_at(offset, 8 + std::size_t{length});
+    if (!bundle)
+        return std::nullopt;
+    const std::string_view payload = bundle->substr(8);
     if (!verified_.contains(offset)) {
-        if (crc32(payload) != crc)
+        if (crc32(payload) != crc) {
+            window_.clear();   // perhaps read while it was being written: read again next time
             return std::nullopt;
+        }
         verified_.insert(offset);
     }
     ByteReader in(payload);

@@ -39,13 +39,18 @@ public:
     std::uint64_t size() const;
 
 private:
-    // The checked payload (after the uid) of the bundle at `offset`, in buffer_: valid until
-    // the next call. Not reentrant, like the rest of the index (its owner serializes calls).
+    // The checked payload (after the uid) of the bundle at `offset`, and `size` bytes at
+    // `offset`, from window_: valid until the next call. Not reentrant, like the rest of the
+    // index (its owner serializes calls).
     std::optional<std::string_view> payload(std::uint64_t offset, Uid uid) const;
+    std::optional<std::string_view> bytes_at(std::uint64_t offset, std::size_t size) const;
 
     std::filesystem::path path_;
     int fd_ = -1;
-    mutable std::string buffer_;
+    // The file's bytes at [window_offset_, + size()) as last read: bytes once written never
+    // change, and bundles appended later lie past the end of what was read.
+    mutable std::string window_;
+    mutable std::uint64_t window_offset_ = 0;
     // Offsets of bundles whose CRC matched once: bundles are never changed after they are
     // written (a rewrite makes a new file), so each is checked once per open.
     mutable std::unordered_set<std::uint64_t> verified_;

@@ -190,6 +190,28 @@ TEST_CASE("cached values of any size come back whole; a damaged bundle is not us
     CHECK(again->cached(*again->state()->find(1), "imap.small") == "x");
 }
 
+TEST_CASE("cache reads see bundles another instance appended after they read ahead")
+{
+    TempDir dir;
+    auto reader = open_index(dir.path);
+    auto writer = open_index(dir.path);
+    for (int i = 0; i < 300; ++i)
+        add(*writer, "m" + std::to_string(i));
+    for (Uid uid = 1; uid <= 300; ++uid)
+        writer->queue_cache(uid, "imap.body", "first " + std::to_string(uid));
+    REQUIRE(writer->flush_cache());
+    REQUIRE(reader->refresh());
+    for (Uid uid = 1; uid <= 300; ++uid)   // one read ahead serves many of these
+        CHECK(reader->cached(*reader->state()->find(uid), "imap.body") == "first " + std::to_string(uid));
+    for (Uid uid = 1; uid <= 300; uid += 7)
+        writer->queue_cache(uid, "imap.body", "second " + std::to_string(uid));
+    REQUIRE(writer->flush_cache());
+    REQUIRE(reader->refresh());
+    for (Uid uid = 1; uid <= 300; ++uid)
+        CHECK(reader->cached(*reader->state()->find(uid), "imap.body") ==
+              ((uid - 1) % 7 == 0 ? "second " : "first ") + std::to_string(uid));
+}
+
 TEST_CASE("drop_cache forgets written and queued cache fields of one message")
 {
     TempDir dir;
