@@ -101,7 +101,6 @@ mailstore::Result<bool> BodyLiteral::pump(MessageData& data, std::string& out, s
         remaining_ = 0;
         return true;
     }
-    std::string converted;
     while (remaining_ > 0 && out.size() < budget) {
         if (offset_ >= end_ || converter_.done())
             break;
@@ -114,10 +113,10 @@ mailstore::Result<bool> BodyLiteral::pump(MessageData& data, std::string& out, s
         if (chunk->empty())
             break;
         offset_ += chunk->size();
-        converted.clear();
-        converter_.feed(*chunk, converted);
-        const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(converted.size(), remaining_));
-        out.append(converted, 0, take);
+        const std::size_t at = out.size();
+        converter_.feed(*chunk, out);   // straight into the reply; cut to what was announced
+        const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(out.size() - at, remaining_));
+        out.resize(at + take);
         remaining_ -= take;
     }
     if (remaining_ > 0 && (offset_ >= end_ || converter_.done())) {

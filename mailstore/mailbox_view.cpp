@@ -2,6 +2,7 @@
 #include "mailstore/mailbox_view.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace mailroom::mailstore {
 namespace {
@@ -157,11 +158,12 @@ Result<std::uint64_t> StoreView::virtual_size(Uid uid)
             return n.error();
         if (*n == 0)
             break;
-        for (std::size_t k = 0; k < *n; ++k) {
-            if (buffer[k] == '\n' && previous != '\r')
-                ++size;
-            previous = buffer[k];
-        }
+        const char* const end = buffer + *n;
+        for (const char* p = buffer; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))));
+             ++p)
+            if ((p == buffer ? previous : p[-1]) != '\r')
+                ++size;   // a bare LF becomes CRLF
+        previous = end[-1];
         offset += *n;
     }
     virtual_sizes_[uid] = size;

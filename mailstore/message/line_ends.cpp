@@ -47,14 +47,19 @@ void CrlfConverter::emit(const char* data, std::size_t n, std::string& out)
     out.append(data, take);
     if (remaining_ != unlimited)
         remaining_ -= take;
-    if (replace_nul_)
-        std::replace(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), '\0', '\x80');
+    if (!has_nul_)
+        return;
+    char* const appended_end = out.data() + out.size();
+    for (char* p = out.data() + at; (p = static_cast<char*>(std::memchr(p, '\0', static_cast<std::size_t>(appended_end - p))));)
+        *p++ = '\x80';
 }
 
 void CrlfConverter::feed(std::string_view chunk, std::string& out)
 {
     const char* p = chunk.data();
     const char* const end = p + chunk.size();
+    // One look for NUL per chunk, not one per line.
+    has_nul_ = replace_nul_ && std::memchr(p, '\0', chunk.size()) != nullptr;
     // Copy runs between bare LFs in one append each; insert the CR in front of a bare LF.
     while (p < end && remaining_ != 0) {
         const auto* lf = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));

@@ -43,6 +43,7 @@ private:
     std::uint64_t remaining_;
     std::uint64_t position_ = 0;
     bool replace_nul_;
+    bool has_nul_ = false;   // the chunk being fed has a NUL byte (and replace_nul_ is set)
     char prev_;
 };
 

@@ -299,6 +299,27 @@ TEST_CASE("virtual sizes of messages delivered without W= are computed once")
     CHECK(f.open("INBOX")->messages()[0].virtual_size == 26);
 }
 
+TEST_CASE("virtual sizes count each bare LF once, across the 64 KiB reads too")
+{
+    StoreFixture f;
+    fs::create_directories(f.location.inbox / "new");
+    // A CRLF split by the read boundary (65536), then a bare LF right after another one.
+    const std::string split = "Subject: x\n\n" + std::string(65536 - 12 - 1, 'a') + "\r\nb\n\n";
+    const std::string lf_first = "Subject: y\n\n" + std::string(65536 - 12, 'a') + "\nc\r\n";
+    REQUIRE(split.substr(65535, 2) == "\r\n");
+    REQUIRE(lf_first.substr(65535, 2) == "a\n");
+    write_file(f.location.inbox / "new" / "1700000000.split.host", split);
+    write_file(f.location.inbox / "new" / "1700000001.lf.host", lf_first);
+    auto view = f.open("INBOX");
+    REQUIRE(view->messages().size() == 2);
+    for (const auto& record : view->messages()) {
+        const std::string content = content_of(*view, record.uid);
+        CAPTURE(content.substr(0, 10));
+        // split: the header's two bare LFs, b's and the last; lf_first: the header's two and c's.
+        CHECK(view->virtual_size(record.uid).value() == content.size() + (content == split ? 4 : 3));
+    }
+}
+
 TEST_CASE("subscribers hear of changes; the POP3 claim is exclusive")
 {
     StoreFixture f;

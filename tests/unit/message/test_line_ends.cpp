@@ -35,6 +35,7 @@ TEST_CASE("CrlfConverter: whole, partial windows and chunking agree")
 {
     const std::string inputs[] = {
         "", "a", "a\nb\n", "a\r\nb\n", "\n\n\n", "x\ry\r\n\n", std::string("n\0l\n", 4), "end\r",
+        std::string("\0a\0\nb\0\r\n\0", 9),   // several NULs, at line starts and ends
     };
     for (const auto& in : inputs) {
         CAPTURE(in);
