@@ -5,6 +5,8 @@
 #include "mailstore/folder_delivery.hpp"
 #include "store_fixture.hpp"
 
+#include <thread>
+
 using namespace mailroom::mailstore;
 namespace fs = std::filesystem;
 
@@ -168,8 +170,13 @@ TEST_CASE("cached data survives our own rewrites and is dropped when another pro
     const auto at = file.find("Subject: two\n");
     file.insert(at + 13, "Status: RO\n");   // mutt marks it read: 2 grows, 3 moves
     write_file(f.location.inbox, file);
-    REQUIRE(view->sync());
+    // The change is looked at once inotify has reported it.
+    for (int tries = 0; tries < 200 && !(view->find(2)->flags & flag_seen); ++tries) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        REQUIRE(view->sync());
+    }
     CHECK(uids_of(*view) == std::vector<Uid>{2, 3});
+    CHECK(view->find(2)->flags == flag_seen);
     CHECK_FALSE(view->cached(2, "imap.test"));   // what mutt wrote may differ from what was parsed
     CHECK_FALSE(view->cached(3, "imap.test"));
 }
