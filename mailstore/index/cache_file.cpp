@@ -118,8 +118,11 @@ Result<std::vector<std::uint64_t>> CacheFile::append(const std::vector<std::pair
     const std::uint64_t start = static_cast<std::uint64_t>(end) - data.size();
     for (auto& offset : relative)
         offset += start;
+    trust(relative);
     return relative;
 }
+
+void CacheFile::trust(const std::vector<std::uint64_t>& offsets) { verified_.insert(offsets.begin(), offsets.end()); }
 
 std::optional<std::string_view> CacheFile::bytes_at(std::uint64_t offset, std::size_t size) const
 {

@@ -37,6 +37,8 @@ public:
     // ask for each message).
     std::optional<std::string> read_field(std::uint64_t offset, Uid uid, std::string_view field) const;
     std::uint64_t size() const;
+    // Bundles this process wrote itself (append(), rewrite_cache()) need no CRC check.
+    void trust(const std::vector<std::uint64_t>& offsets);
 
 private:
     // The checked payload (after the uid) of the bundle at `offset`, and `size` bytes at

@@ -244,8 +244,14 @@ Result<void> MailboxIndex::compact(const IndexState& state, const KeyTable& keys
         return installed.error();
     if (snapshot.cache_id != cache_id_) {
         cache_id_ = snapshot.cache_id;
-        if (auto cache = CacheFile::open(paths_->cache, cache_id_))
+        if (auto cache = CacheFile::open(paths_->cache, cache_id_)) {
             cache_ = std::move(*cache);
+            std::vector<std::uint64_t> written;
+            for (const auto& r : snapshot.state.records)
+                if (r.cache_offset)
+                    written.push_back(r.cache_offset);
+            cache_.trust(written);
+        }
         published_ = std::make_shared<IndexState>(std::move(snapshot.state));
     }
     return {};
