@@ -1,11 +1,15 @@
 // tests/unit/mailstore/store_fixture.hpp - a user store in a temp directory, and helpers to
-// append and read messages, for the store tests.
+// append and read messages, and to sync until a change behind the store's back is seen, for the
+// store tests.
 #pragma once
 #include "mailstore/store.hpp"
 #include "temp_dir.hpp"
 #include "tests/unit/result_printer.hpp"
 
 #include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
 
 struct StoreFixture {
     TempDir dir;
@@ -81,4 +85,26 @@ inline std::vector<mailroom::mailstore::Uid> uids_of(const mailroom::mailstore::
     for (const auto& r : view.messages())
         out.push_back(r.uid);
     return out;
+}
+
+// Syncs until `done(view)`, or 2 s, and returns every change seen: a change another program
+// made is looked at once inotify has reported it, which may come just after the write.
+template <class Done>
+mailroom::mailstore::SyncChanges sync_until(mailroom::mailstore::MailboxView& view, Done done)
+{
+    mailroom::mailstore::SyncChanges all;
+    for (int tries = 0; tries < 200; ++tries) {
+        auto changes = view.sync();
+        REQUIRE(changes);
+        for (auto [from, to] : {std::pair{&changes->expunged, &all.expunged},
+                                {&changes->flags_changed, &all.flags_changed},
+                                {&changes->added, &all.added},
+                                {&changes->recent, &all.recent}})
+            to->insert(to->end(), from->begin(), from->end());
+        all.keywords_changed = all.keywords_changed || changes->keywords_changed;
+        if (done(view))
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return all;
 }
