@@ -104,7 +104,11 @@ Result<void> SharedMailbox::synchronize(bool read_write)
     const std::uint64_t events = file_events_.load();
     if (!index_->needs_rescan() && file_watch_ && files_checked_at_event_ == events)
         return {};
-    if (!index_->needs_rescan() && !backend_->maybe_changed(*index_->state())) {
+    // inotify said the files changed since they were last checked: scan, whatever the
+    // directories' times say (a change inside their timestamp granularity leaves them alone).
+    // Without such news (the first look, or no watch), the backend's cheap check decides.
+    const bool reported = file_watch_ && files_checked_at_event_ && *files_checked_at_event_ != events;
+    if (!index_->needs_rescan() && !reported && !backend_->maybe_changed(*index_->state())) {
         files_checked_at_event_ = events;
         return {};
     }

@@ -63,7 +63,7 @@ Result<void> MailboxIndex::lock()
         struct flock request {};
         request.l_type = F_WRLCK;
         request.l_whence = SEEK_SET;
-        if (::fcntl(lock_fd_, F_SETLK, &request) == 0)
+        if (::fcntl(lock_fd_, F_OFD_SETLK, &request) == 0)
             return {};
         if (errno != EAGAIN && errno != EACCES && errno != EINTR)
             return errno_error(errno, "cannot lock", paths_->lock.string());
@@ -78,7 +78,7 @@ void MailboxIndex::unlock()
     struct flock request {};
     request.l_type = F_UNLCK;
     request.l_whence = SEEK_SET;
-    ::fcntl(lock_fd_, F_SETLK, &request);
+    ::fcntl(lock_fd_, F_OFD_SETLK, &request);
 }
 
 // Loads snapshot + log under the lock; anything missing or damaged is rebuilt.

@@ -1,7 +1,9 @@
 // mailstore/index/mailbox_index.hpp - one mailbox's index as a whole: opening (snapshot +
 // log replay, or a rebuild that keeps the UID list's UIDs), refreshing with what other
 // processes wrote, and transactions that change it under the index lock. Not thread-safe:
-// the owning SharedMailbox serializes access; the fcntl lock serializes processes.
+// the owning SharedMailbox serializes access; the lock file serializes processes and, being an
+// open-file-description lock (F_OFD_SETLK), also two MailboxIndex objects of one process (a
+// process-owned fcntl lock let the sessions opening a new mailbox at once overtake each other).
 #pragma once
 #include "mailstore/index/cache_file.hpp"
 #include "mailstore/index/index_files.hpp"
