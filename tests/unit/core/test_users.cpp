@@ -3,6 +3,7 @@
 #include "core/auth/authenticator.hpp"
 #include "core/auth/passwd_file.hpp"
 #include "core/auth/system_users.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,25 +15,6 @@
 
 using namespace mailroom::core;
 namespace fs = std::filesystem;
-
-namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir()
-    {
-        char pattern[] = "/tmp/mailroom-test-XXXXXX";
-        path = ::mkdtemp(pattern);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
-
-void write_file(const fs::path& path, std::string_view text)
-{
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
-
-}  // namespace
 
 TEST_CASE("passwd-file lines in Dovecot's format")
 {

@@ -8,7 +8,7 @@
 #include "imap/protocol/command_reader.hpp"
 #include "imap/reply.hpp"
 #include "imap/session.hpp"
-#include "tests/unit/mailstore/temp_dir.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 #include <map>
 #include <memory>

@@ -3,7 +3,7 @@
 // store tests.
 #pragma once
 #include "mailstore/store.hpp"
-#include "temp_dir.hpp"
+#include "tests/unit/temp_dir.hpp"
 #include "tests/unit/result_printer.hpp"
 
 #include <doctest/doctest.h>

@@ -2,7 +2,7 @@
 // expunges, the cache, refresh across instances, compaction, torn log tails and rebuilds that
 // keep the UID list's UIDs (mailstore/index).
 #include "mailstore/index/mailbox_index.hpp"
-#include "temp_dir.hpp"
+#include "tests/unit/temp_dir.hpp"
 #include "tests/unit/result_printer.hpp"
 
 #include <doctest/doctest.h>

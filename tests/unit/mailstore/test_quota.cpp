@@ -4,7 +4,7 @@
 #include "mailstore/folder_delivery.hpp"
 #include "mailstore/mailstore_parameters.hpp"
 #include "mailstore/quota.hpp"
-#include "temp_dir.hpp"
+#include "tests/unit/temp_dir.hpp"
 #include "tests/unit/result_printer.hpp"
 
 #include <doctest/doctest.h>

@@ -5,10 +5,9 @@
 // record. Both sides are tested together because the format is their only contract.
 #include "delivery/lmtp/handoff.hpp"
 #include "mta/queue/queue_directory.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 #include <doctest/doctest.h>
-
-#include <stdlib.h>
 
 #include <fstream>
 
@@ -19,14 +18,9 @@ namespace lmtp = mailroom::delivery::lmtp;
 namespace {
 
 struct TempQueue {
-    fs::path root;
-    TempQueue()
-    {
-        char pattern[] = "/tmp/mailroom-handoff-XXXXXX";
-        root = ::mkdtemp(pattern);
-        QueueDirectory(root).prepare();
-    }
-    ~TempQueue() { fs::remove_all(root); }
+    TempDir dir;
+    const fs::path& root = dir.path;
+    TempQueue() { QueueDirectory(root).prepare(); }
 };
 
 LoadedMessage enqueue(const QueueDirectory& queue)

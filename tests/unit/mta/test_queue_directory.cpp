@@ -2,10 +2,9 @@
 // an uncommitted one leaves nothing, states, defer times, flush, removal and crash leftovers.
 #include "mta/queue/queue_directory.hpp"
 #include "mta/queue/manager.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 #include <doctest/doctest.h>
-
-#include <stdlib.h>
 
 #include <fstream>
 
@@ -15,14 +14,9 @@ namespace fs = std::filesystem;
 namespace {
 
 struct TempQueue {
-    fs::path root;
-    TempQueue()
-    {
-        char pattern[] = "/tmp/mailroom-queue-XXXXXX";
-        root = ::mkdtemp(pattern);
-        QueueDirectory(root).prepare();
-    }
-    ~TempQueue() { fs::remove_all(root); }
+    TempDir dir;
+    const fs::path& root = dir.path;
+    TempQueue() { QueueDirectory(root).prepare(); }
 };
 
 std::string enqueue(const fs::path& root, std::vector<QueueRecipient> recipients, std::string_view content)

@@ -1,4 +1,5 @@
-// tests/unit/mailstore/temp_dir.hpp - a scratch directory per test, removed afterwards.
+// tests/unit/temp_dir.hpp - a scratch directory per test, removed afterwards, and whole-file
+// read/write helpers, for the unit tests of every module.
 #pragma once
 #include <stdlib.h>
 
@@ -11,7 +12,7 @@ struct TempDir {
     std::filesystem::path path;
     TempDir()
     {
-        char pattern[] = "/tmp/mailroom-store-XXXXXX";
+        char pattern[] = "/tmp/mailroom-test-XXXXXX";
         path = ::mkdtemp(pattern);
     }
     ~TempDir() { std::filesystem::remove_all(path); }
