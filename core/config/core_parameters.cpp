@@ -81,6 +81,9 @@ const ParameterSpec parameters[] = {
      "Client addresses or networks exempt from client_connection_limit (e.g. a webmail host)."},
     {"io_threads", "0", N, "Threads running network sessions; 0 means one per CPU core."},
     {"blocking_threads", "8", N, "Threads for disk and program work (fsync, scans, commands)."},
+    {"delivery_threads", "4", N,
+     "Threads for LMTP deliveries (resolution, filters, writing and fsync), apart from blocking_threads so "
+     "that deliveries never wait behind IMAP and POP3 work; 0: deliveries share the blocking_threads pool."},
     {"shutdown_timeout", "10s", T, "On SIGTERM, how long sessions get to finish before they are closed."},
     {"unix_socket_mode", "0666", S, "Permissions (octal) of unix-domain listening sockets."},
 };

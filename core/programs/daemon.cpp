@@ -212,7 +212,7 @@ int run_daemon(const DaemonOptions& options)
     server.wait();
     if (queue)
         queue->stop();
-    runtime.blocking().join();
+    runtime.join_threads();
     daemon_log.info("stopped");
     return 0;
 }

@@ -40,8 +40,21 @@ void Runtime::replace(std::shared_ptr<const RuntimeSnapshot> next)
 
 void Runtime::start_threads()
 {
-    const auto threads = snapshot()->config->get_number("blocking_threads");
+    const Config& config = *snapshot()->config;
+    const auto threads = config.get_number("blocking_threads");
     blocking_ = std::make_unique<BlockingPool>(threads == 0 ? 1 : threads);
+    // Deliveries wait on fsync, IMAP and POP3 work mostly on the CPU: in one FIFO pool a
+    // delivery queues behind every session's pending step (docs/performance.md, "Deliveries
+    // under IMAP load").
+    if (const auto delivery_threads = config.get_number("delivery_threads"); delivery_threads > 0)
+        delivery_ = std::make_unique<BlockingPool>(delivery_threads);
+}
+
+void Runtime::join_threads()
+{
+    if (delivery_)
+        delivery_->join();
+    blocking_->join();
 }
 
 }  // namespace mailroom::core

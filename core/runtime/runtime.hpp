@@ -1,6 +1,6 @@
 // core/runtime/runtime.hpp - what every service of a running mailroomd shares: the current
 // configuration snapshot and users database (swapped atomically on SIGHUP; a session keeps
-// the snapshot it started with), the blocking-work pool and the failed-login throttle.
+// the snapshot it started with), the blocking-work pools and the failed-login throttle.
 #pragma once
 #include "core/auth/login_throttle.hpp"
 #include "core/auth/user_database.hpp"
@@ -32,12 +32,16 @@ public:
     // Threads start here, after the daemon has forked into the background.
     void start_threads();
     BlockingPool& blocking() { return *blocking_; }
+    // The lane of LMTP deliveries (delivery_threads); the blocking pool when that is 0.
+    BlockingPool& delivery_blocking() { return delivery_ ? *delivery_ : *blocking_; }
+    void join_threads();
     LoginThrottle& throttle() { return *throttle_; }
 
 private:
     mutable std::mutex mutex_;
     std::shared_ptr<const RuntimeSnapshot> current_;
     std::unique_ptr<BlockingPool> blocking_;
+    std::unique_ptr<BlockingPool> delivery_;
     std::unique_ptr<LoginThrottle> throttle_;
 };
 

@@ -62,7 +62,7 @@ awaitable<void> Session::verify_recipient(const Protocol::VerifyRecipient& reque
 {
     Status status;
     try {
-        status = co_await runtime_.blocking().run([&] {
+        status = co_await runtime_.delivery_blocking().run([&] {
             return check_recipient(services_, request.address, machine().sender(), request.declared_size);
         });
     } catch (const std::exception& e) {
@@ -85,7 +85,7 @@ awaitable<void> Session::message_data(std::string_view bytes)
     spool_->append(bytes);
     if (spool_->wants_flush()) {
         MessageSpool* spool = spool_.get();
-        co_await runtime_.blocking().run([spool] {
+        co_await runtime_.delivery_blocking().run([spool] {
             spool->flush();
             return true;
         });
@@ -100,7 +100,7 @@ awaitable<void> Session::message_end()
         message_began_ = std::chrono::steady_clock::now();
     }
     MessageSpool& spool = *spool_;
-    co_await runtime_.blocking().run([&spool] {
+    co_await runtime_.delivery_blocking().run([&spool] {
         spool.finish();
         return true;
     });
@@ -121,7 +121,7 @@ awaitable<void> Session::message_end()
         Status status = Status::make("4.3.0", "cannot spool the message: " + spool.error());
         if (!spool.failed()) {
             try {
-                status = co_await runtime_.blocking().run([&] {
+                status = co_await runtime_.delivery_blocking().run([&] {
                     Status result = deliver_to_recipient(services_, input, {recipient, {}, {}}, delivered, message_log);
                     if (handoff && result.ok()) {
                         try {
