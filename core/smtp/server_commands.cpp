@@ -1,7 +1,7 @@
 // core/smtp/server_commands.cpp - the SMTP and LMTP commands (RFC 5321 section 4.1.1 and
 // 4.1.4 for their order; RFC 2033 section 4 for LHLO; RFC 1870 SIZE=, RFC 6152 BODY=,
-// RFC 6531 SMTPUTF8, RFC 3030 BDAT, RFC 4954 section 5 AUTH=). Replies carry RFC 3463
-// enhanced codes (RFC 2034).
+// RFC 6531 SMTPUTF8, RFC 3030 BDAT, RFC 4954 section 5 AUTH=, RFC 3461 RET= ENVID= NOTIFY=
+// ORCPT=). Replies carry RFC 3463 enhanced codes (RFC 2034).
 #include "core/smtp/command_syntax.hpp"
 #include "core/smtp/server_protocol.hpp"
 
@@ -72,6 +72,8 @@ Protocol::Event Protocol::hello_done(std::string_view argument, bool extended)
     std::vector<std::string> keywords{"PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME",
                                       "SIZE" + (limit ? " " + std::to_string(limit) : std::string()), "CHUNKING",
                                       "SMTPUTF8"};
+    if (settings_.dsn)
+        keywords.push_back("DSN");
     keywords.insert(keywords.end(), extra_keywords_.begin(), extra_keywords_.end());
     output_ += "250-" + settings_.host_name + "\r\n";
     for (std::size_t i = 0; i < keywords.size(); ++i)
@@ -105,7 +107,15 @@ Protocol::Event Protocol::cmd_mail(std::string_view argument)
     if (!path)
         return error(why.enhanced == "5.1.3" ? "553" : "501", why.enhanced, why.text);
     std::uint64_t size = 0;
+    MailDsn dsn;
     for (const auto& [keyword, value] : path->parameters) {
+        if (settings_.dsn) {
+            if (const auto taken = take_mail_parameter(dsn, keyword, value)) {
+                if (!taken->empty())
+                    return error("501", "5.5.4", *taken);
+                continue;
+            }
+        }
         if (keyword == "SIZE") {
             const auto parsed = core::parse_uint(value);
             if (!parsed)
@@ -126,12 +136,14 @@ Protocol::Event Protocol::cmd_mail(std::string_view argument)
     if (settings_.verify_sender) {
         pending_sender_ = std::move(path->address);
         pending_size_ = size;
+        pending_mail_dsn_ = std::move(dsn);
         phase_ = Phase::verifying_sender;
         return VerifySender{pending_sender_};
     }
     has_mail_ = true;
     sender_ = std::move(path->address);
     declared_size_ = size;
+    mail_dsn_ = std::move(dsn);
     reply("250", "2.1.0", "Ok");
     return NeedMore{};
 }
@@ -145,11 +157,13 @@ void Protocol::sender_verified(const Status& status)
         has_mail_ = true;
         sender_ = std::move(pending_sender_);
         declared_size_ = pending_size_;
+        mail_dsn_ = std::move(pending_mail_dsn_);
         reply("250", "2.1.0", "Ok");
     } else {
         send_reply(status.reply, status.enhanced, "<" + pending_sender_ + ">: " + one_line(status.text));
     }
     pending_sender_.clear();
+    pending_mail_dsn_ = {};
 }
 
 Protocol::Event Protocol::cmd_rcpt(std::string_view argument)
@@ -164,13 +178,20 @@ Protocol::Event Protocol::cmd_rcpt(std::string_view argument)
         return error(why.enhanced == "5.1.3" ? "553" : "501", why.enhanced, why.text);
     if (path->address.empty())
         return error("553", "5.1.3", "Error: empty recipient address");
-    if (!path->parameters.empty())
-        return error("555", "5.5.4", "Error: unsupported RCPT parameter " + path->parameters.front().first);
+    RcptDsn dsn;
+    for (const auto& [keyword, value] : path->parameters) {
+        const auto taken = settings_.dsn ? take_rcpt_parameter(dsn, keyword, value) : std::nullopt;
+        if (!taken)
+            return error("555", "5.5.4", "Error: unsupported RCPT parameter " + keyword);
+        if (!taken->empty())
+            return error("501", "5.5.4", *taken);
+    }
     if (recipients_.size() >= settings_.recipient_limit) {
         reply("452", "4.5.3", "Error: too many recipients");
         return NeedMore{};
     }
     pending_recipient_ = std::move(path->address);
+    pending_recipient_dsn_ = std::move(dsn);
     phase_ = Phase::verifying;
     return VerifyRecipient{pending_recipient_, declared_size_};
 }
@@ -183,6 +204,7 @@ void Protocol::recipient_verified(const Status& status)
     if (status.ok()) {
         reply("250", "2.1.5", "<" + pending_recipient_ + "> " + one_line(status.text));
         recipients_.push_back(std::move(pending_recipient_));
+        recipient_dsn_.push_back(std::move(pending_recipient_dsn_));
     } else {
         send_reply(status.reply, status.enhanced, "<" + pending_recipient_ + ">: " + one_line(status.text));
     }

@@ -239,6 +239,9 @@ Protocol::Event Protocol::reset_transaction()
     pending_sender_.clear();
     declared_size_ = 0;
     recipients_.clear();
+    mail_dsn_ = {};
+    pending_mail_dsn_ = {};
+    recipient_dsn_.clear();
     delivered_count_ = 0;
     message_started_ = false;
     message_size_ = 0;

@@ -3,10 +3,12 @@
 // EHLO/HELO (SMTP) or LHLO (LMTP, HELO/EHLO refused, RFC 2033 4.1), MAIL/RCPT/RSET/NOOP/VRFY/
 // QUIT (RFC 5321 4.1.1), DATA with one reply (SMTP) or one per accepted recipient in RCPT
 // order (RFC 2033 4.2), BDAT (RFC 3030), PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME
-// (RFC 6152), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034/3463). STARTTLS (RFC 3207)
+// (RFC 6152), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034/3463), DSN (RFC 3461, when the
+// settings ask for it: its parameters are kept for the session). STARTTLS (RFC 3207)
 // and AUTH (RFC 4954) are handed to the session, which owns the socket and the SASL exchange.
 #pragma once
 #include "core/smtp/data_decoder.hpp"
+#include "core/smtp/dsn_parameters.hpp"
 #include "core/smtp/status.hpp"
 
 #include <cstdint>
@@ -29,6 +31,7 @@ struct ProtocolSettings {
     Dialect dialect = Dialect::lmtp;
     std::string banner;                     // greeting text after "220 "; empty: "HOST LMTP server ready"
     bool verify_sender = false;             // MAIL FROM asks the session (VerifySender) before 250
+    bool dsn = false;                       // EHLO offers DSN; RET/ENVID/NOTIFY/ORCPT are taken, else 555
 };
 
 class Protocol {
@@ -93,6 +96,10 @@ public:
     const std::string& hello_name() const { return hello_name_; }
     const std::string& sender() const { return sender_; }
     const std::vector<std::string>& recipients() const { return recipients_; }
+    // RFC 3461 parameters of the transaction (empty without settings.dsn): MAIL's, and one per
+    // accepted recipient in the order of recipients().
+    const MailDsn& mail_dsn() const { return mail_dsn_; }
+    const std::vector<RcptDsn>& recipient_dsn() const { return recipient_dsn_; }
     std::uint64_t message_size() const { return message_size_; }
 
 private:
@@ -146,6 +153,10 @@ private:
     std::uint64_t pending_size_ = 0;
     std::string pending_recipient_;
     std::vector<std::string> recipients_;
+    MailDsn mail_dsn_;
+    MailDsn pending_mail_dsn_;
+    RcptDsn pending_recipient_dsn_;
+    std::vector<RcptDsn> recipient_dsn_;
     std::size_t delivered_count_ = 0;
 
     bool message_started_ = false;     // content has begun (DATA, or the first BDAT chunk)
