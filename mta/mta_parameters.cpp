@@ -60,6 +60,9 @@ const ParameterSpec parameters[] = {
      "message), as Postfix's. 0: never."},
     {"maximal_queue_lifetime", "5d", T,
      "How long a message may stay deferred before it is returned to the sender as undeliverable."},
+    {"bounce_size_limit", "50000", N,
+     "The largest message a bounce returns in full when the sender asked for RET=FULL (RFC 3461); a larger one "
+     "gets only its headers back, as Postfix's. 0: no limit."},
 };
 
 }  // namespace

@@ -23,7 +23,7 @@ core::awaitable<std::vector<RecipientOutcome>> ConnectionCache::deliver(const Cl
                                                                         const std::string& sender,
                                                                         const std::vector<std::string>& recipients,
                                                                         const std::string& content,
-                                                                        const ContentPrefix& prefix)
+                                                                        const ContentPrefix& prefix, const DsnRequest& dsn)
 {
     const std::string key = target.cache_key();
     auto session = co_await take(key);
@@ -33,7 +33,7 @@ core::awaitable<std::vector<RecipientOutcome>> ConnectionCache::deliver(const Cl
         if (!session)
             co_return std::vector<RecipientOutcome>(recipients.size(), *failure);
     }
-    auto outcomes = co_await session->deliver(sender, recipients, content, prefix);
+    auto outcomes = co_await session->deliver(sender, recipients, content, prefix, dsn);
     if (session->usable() && keep > Clock::duration::zero())
         idle_.emplace(key, Idle{std::move(session), Clock::now() + keep});
     else

@@ -23,7 +23,7 @@ public:
                                                            const std::string& sender,
                                                            const std::vector<std::string>& recipients,
                                                            const std::string& content,
-                                                           const ContentPrefix& prefix);
+                                                           const ContentPrefix& prefix, const DsnRequest& dsn);
 
     // QUITs the idle sessions whose time is up (all of them with `everything`).
     core::awaitable<void> expire(bool everything = false);

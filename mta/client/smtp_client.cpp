@@ -112,9 +112,9 @@ public:
 
     // Greeting, EHLO/LHLO, STARTTLS, AUTH; the keywords of the last EHLO/LHLO reply.
     awaitable<std::vector<std::string>> start();
-    awaitable<std::vector<RecipientOutcome>> transaction(bool eight_bit, const std::string& sender,
+    awaitable<std::vector<RecipientOutcome>> transaction(bool eight_bit, bool dsn_offered, const std::string& sender,
                                                          const std::vector<std::string>& recipients,
-                                                         const std::string& content);
+                                                         const std::string& content, const DsnRequest& dsn);
     awaitable<bool> reset();
     static bool offers(const std::vector<std::string>& keywords, std::string_view name);
 
@@ -220,18 +220,23 @@ awaitable<std::vector<std::string>> ClientSession::Protocol::start()
     co_return keywords;
 }
 
-awaitable<std::vector<RecipientOutcome>> ClientSession::Protocol::transaction(bool eight_bit,
+awaitable<std::vector<RecipientOutcome>> ClientSession::Protocol::transaction(bool eight_bit, bool dsn_offered,
                                                                               const std::string& sender,
                                                                               const std::vector<std::string>& recipients,
-                                                                              const std::string& content)
+                                                                              const std::string& content,
+                                                                              const DsnRequest& dsn)
 {
-    Reply mail = co_await command("MAIL FROM:<" + sender + ">" + (eight_bit ? " BODY=8BITMIME" : ""), "MAIL FROM");
+    const std::string mail_dsn = dsn_offered ? core::smtp::mail_parameters(dsn.mail) : std::string();
+    Reply mail = co_await command("MAIL FROM:<" + sender + ">" + (eight_bit ? " BODY=8BITMIME" : "") + mail_dsn,
+                                  "MAIL FROM");
     if (mail.code != 250)
         fail(mail, "MAIL FROM");
     std::vector<RecipientOutcome> outcomes;
     std::vector<std::size_t> accepted;
     for (std::size_t i = 0; i < recipients.size(); ++i) {
-        Reply rcpt = co_await command("RCPT TO:<" + recipients[i] + ">", "RCPT TO");
+        const std::string rcpt_dsn =
+            dsn_offered && i < dsn.recipients.size() ? core::smtp::rcpt_parameters(dsn.recipients[i]) : std::string();
+        Reply rcpt = co_await command("RCPT TO:<" + recipients[i] + ">" + rcpt_dsn, "RCPT TO");
         outcomes.push_back(outcome(rcpt));
         if (rcpt.code / 100 == 2)
             accepted.push_back(i);
@@ -250,8 +255,10 @@ awaitable<std::vector<RecipientOutcome>> ClientSession::Protocol::transaction(bo
     for (std::size_t i = 0; i < replies; ++i) {
         Reply end = co_await read_reply("sending the end of data");
         for (std::size_t j = 0; j < accepted.size(); ++j)
-            if (!target_.lmtp || j == i)
+            if (!target_.lmtp || j == i) {
                 outcomes[accepted[j]] = outcome(end);
+                outcomes[accepted[j]].dsn_passed = dsn_offered;
+            }
     }
     co_return outcomes;
 }
@@ -293,7 +300,7 @@ awaitable<std::unique_ptr<ClientSession>> ClientSession::open(const ClientTarget
 awaitable<std::vector<RecipientOutcome>> ClientSession::deliver(const std::string& sender,
                                                                 const std::vector<std::string>& recipients,
                                                                 const std::string& content,
-                                                                const ContentPrefix& prefix)
+                                                                const ContentPrefix& prefix, const DsnRequest& dsn)
 {
     std::vector<RecipientOutcome> outcomes;
     try {
@@ -303,7 +310,8 @@ awaitable<std::vector<RecipientOutcome>> ClientSession::deliver(const std::strin
             prefixed = prefix.text + content;
         auto done = co_await with_deadline(
             *connection_, target_,
-            protocol.transaction(offers("8BITMIME"), sender, recipients, prefixed.empty() ? content : prefixed));
+            protocol.transaction(offers("8BITMIME"), offers("DSN"), sender, recipients,
+                                 prefixed.empty() ? content : prefixed, dsn));
         outcomes = std::move(done);
     } catch (const ClientError& e) {
         // After a refusal of MAIL or DATA, or a broken connection, where the conversation
@@ -343,14 +351,14 @@ awaitable<void> ClientSession::quit()
 
 awaitable<std::vector<RecipientOutcome>> send_message(const ClientTarget& target, const std::string& sender,
                                                       const std::vector<std::string>& recipients,
-                                                      const std::string& content)
+                                                      const std::string& content, const DsnRequest& dsn)
 {
     std::optional<RecipientOutcome> failure;
     auto session = co_await ClientSession::open(target, failure);
     if (!session)
         co_return std::vector<RecipientOutcome>(recipients.size(), *failure);
     const ContentPrefix none;   // named: a temporary in the co_await expression is freed twice (GCC bug 101367)
-    auto outcomes = co_await session->deliver(sender, recipients, content, none);
+    auto outcomes = co_await session->deliver(sender, recipients, content, none, dsn);
     co_await session->quit();
     co_return outcomes;
 }

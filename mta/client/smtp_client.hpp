@@ -3,12 +3,14 @@
 // EHLO/LHLO, STARTTLS (RFC 3207) when offered or required, AUTH PLAIN (RFC 4954, RFC 4616)
 // when credentials are set; then any number of transactions on the one connection (MAIL,
 // RCPT per recipient, DATA and the reply after it - one, or one per accepted recipient for
-// LMTP), RSET between them (RFC 5321 section 4.1.1.5), QUIT at the end. Every failure becomes
-// a per-recipient status; nothing throws for remote trouble.
+// LMTP), RSET between them (RFC 5321 section 4.1.1.5), QUIT at the end. RFC 3461 DSN requests
+// (RET, ENVID, NOTIFY, ORCPT) go with MAIL and RCPT only to a server that offers DSN (section
+// 5.2). Every failure becomes a per-recipient status; nothing throws for remote trouble.
 #pragma once
 #include "core/net/asio.hpp"
 #include "core/net/connection.hpp"
 #include "core/net/listen_address.hpp"
+#include "core/smtp/dsn_parameters.hpp"
 #include "core/smtp/status.hpp"
 
 #include <boost/asio/ssl/context.hpp>
@@ -49,6 +51,13 @@ struct ContentPrefix {
 struct RecipientOutcome {
     core::smtp::Status status;
     std::string remote_reply;      // "smtp; 550 5.1.1 ..." (RFC 3464 Diagnostic-Code) or empty
+    bool dsn_passed = false;       // accepted by a server that offers DSN: its notices are its own
+};
+
+// The RFC 3461 requests of one transaction; `recipients` is empty or one per recipient.
+struct DsnRequest {
+    core::smtp::MailDsn mail;
+    std::vector<core::smtp::RcptDsn> recipients;
 };
 
 // One connection, greeted and ready for MAIL. Not thread-safe: one coroutine at a time.
@@ -69,7 +78,7 @@ public:
     core::awaitable<std::vector<RecipientOutcome>> deliver(const std::string& sender,
                                                            const std::vector<std::string>& recipients,
                                                            const std::string& content,
-                                                           const ContentPrefix& prefix);
+                                                           const ContentPrefix& prefix, const DsnRequest& dsn);
     // RSET before reusing the connection: false when it no longer works (the server closed it
     // while it was idle, or refused); the session is then unusable.
     core::awaitable<bool> reset();
@@ -93,7 +102,7 @@ private:
 // open(), deliver(), quit(): one message over a connection of its own.
 core::awaitable<std::vector<RecipientOutcome>> send_message(const ClientTarget& target, const std::string& sender,
                                                             const std::vector<std::string>& recipients,
-                                                            const std::string& content);
+                                                            const std::string& content, const DsnRequest& dsn);
 
 // A client TLS context. With `verify_host` empty certificates are not verified (opportunistic
 // TLS, Postfix's "may" and "encrypt"); otherwise the peer's certificate must chain to a CA of

@@ -1,6 +1,7 @@
 // mta/commands/queue_command.cpp - `mailroom queue` (see mta_commands.hpp): the queue listed
 // like mailq(1), flushed like postqueue -f, messages deleted like postsuper -d and shown like
-// postcat -q. It works on the queue directory directly (root, or the queue's owner).
+// postcat -q (with the RFC 3461 requests as postcat names them: dsn_ret, dsn_envid, dsn_notify,
+// dsn_orcpt). It works on the queue directory directly (root, or the queue's owner).
 #include "mta/commands/mta_commands.hpp"
 
 #include "mta/queue/manager.hpp"
@@ -73,11 +74,21 @@ int show_message(const QueueDirectory& queue, const std::string& id)
     std::cout << "arrival_time: " << arrival_text(message->envelope.arrival) << "\n";
     std::cout << "client: " << message->envelope.client << "\n";
     std::cout << "sender: " << message->envelope.sender << "\n";
-    for (const auto& recipient : message->envelope.recipients)
+    const auto& dsn = message->envelope.dsn;
+    if (dsn.ret != core::smtp::DsnReturn::unspecified)
+        std::cout << "dsn_ret: " << (dsn.ret == core::smtp::DsnReturn::full ? "FULL" : "HDRS") << "\n";
+    if (!dsn.envid.empty())
+        std::cout << "dsn_envid: " << dsn.envid << "\n";
+    for (const auto& recipient : message->envelope.recipients) {
         std::cout << (recipient.state == RecipientState::pending ? "recipient: "
                       : recipient.state == RecipientState::done  ? "done_recipient: "
                                                                  : "bounced_recipient: ")
                   << recipient.address << "\n";
+        if (recipient.dsn.notify != 0)
+            std::cout << "dsn_notify: " << core::smtp::notify_text(recipient.dsn.notify) << "\n";
+        if (!recipient.dsn.orcpt_type.empty())
+            std::cout << "dsn_orcpt: " << recipient.dsn.orcpt_type << ";" << recipient.dsn.orcpt << "\n";
+    }
     std::cout << "*** MESSAGE CONTENTS " << id << " ***\n" << message->content;
     std::cout << "*** MESSAGE FILE END " << id << " ***\n";
     return EX_OK;

@@ -1,7 +1,8 @@
 // mta/commands/sendmail_command.cpp - `mailroom sendmail` (see mta_commands.hpp): Postfix
 // sendmail(1)'s options, -t recipients from the header (RFC 5322 section 3.6.3), From:,
-// Date: and Message-ID: added when missing (as Postfix's cleanup does), then one SMTP
-// transaction with mailroomd's sendmail socket through mta/client.
+// Date: and Message-ID: added when missing (as Postfix's cleanup does), -N/-R/-V as RFC 3461
+// NOTIFY, RET and ENVID, then one SMTP transaction with mailroomd's sendmail socket through
+// mta/client.
 #include "mta/commands/mta_commands.hpp"
 
 #include "core/log/log.hpp"
@@ -32,12 +33,15 @@ struct Options {
     bool sender_given = false;
     std::string full_name;
     std::vector<std::string> recipients;
+    core::smtp::MailDsn dsn;        // -R, -V
+    core::smtp::RcptDsn notify;     // -N, for every recipient
 };
 
 int usage(const std::string& why)
 {
     std::cerr << "mailroom sendmail: " << why
-              << "\nusage: mailroom sendmail [-t] [-i] [-f SENDER] [-F NAME] [-bs] [--] [RECIPIENT...]\n";
+              << "\nusage: mailroom sendmail [-t] [-i] [-f SENDER] [-F NAME] [-N never|success,delay,failure] "
+                 "[-R full|hdrs] [-V ENVID] [-bs] [--] [RECIPIENT...]\n";
     return EX_USAGE;
 }
 
@@ -77,8 +81,20 @@ int parse_options(const std::vector<std::string>& args, Options& o)
         } else if (a.starts_with("-F")) {
             if (!value(o.full_name))
                 return usage("-F needs a name");
-        } else if (a.starts_with("-o") || a.starts_with("-B") || a.starts_with("-N") || a.starts_with("-R") ||
-                   a.starts_with("-X") || a == "-v" || a == "-U" || a == "-m") {
+        } else if (a.starts_with("-N") || a.starts_with("-R") || a.starts_with("-V")) {
+            // Checked as the SMTP parameters they become, so what mailroomd would refuse is
+            // refused here with its reason.
+            std::string given;
+            if (!value(given))
+                return usage(a.substr(0, 2) + " needs a value");
+            const auto refused = a[1] == 'N'   ? core::smtp::take_rcpt_parameter(o.notify, "NOTIFY", given)
+                                 : a[1] == 'R' ? core::smtp::take_mail_parameter(o.dsn, "RET", given)
+                                               : core::smtp::take_mail_parameter(o.dsn, "ENVID",
+                                                                                 core::smtp::xtext_encode(given));
+            if (refused && !refused->empty())
+                return usage(a.substr(0, 2) + " " + given + ": " + *refused);
+        } else if (a.starts_with("-o") || a.starts_with("-B") || a.starts_with("-X") || a == "-v" || a == "-U" ||
+                   a == "-m") {
             std::string ignored;
             if (a.size() == 2 && a != "-v" && a != "-U" && a != "-m" && a != "-o")
                 value(ignored);
@@ -225,7 +241,8 @@ int sendmail_main(const std::vector<std::string>& args, const ConfigLoader& load
     target.helo_name = "localhost";
     boost::asio::io_context io;
     std::vector<RecipientOutcome> outcomes;
-    core::asio::co_spawn(io, send_message(target, o.sender, o.recipients, message),
+    const DsnRequest dsn{o.dsn, std::vector<core::smtp::RcptDsn>(o.recipients.size(), o.notify)};
+    core::asio::co_spawn(io, send_message(target, o.sender, o.recipients, message, dsn),
                          [&outcomes](std::exception_ptr error, std::vector<RecipientOutcome> result) {
                              if (!error)
                                  outcomes = std::move(result);

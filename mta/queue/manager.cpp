@@ -41,12 +41,15 @@ bool nobody_answered(const std::vector<RecipientOutcome>& results)
                        [](const RecipientOutcome& r) { return r.status.temporary() && r.remote_reply.empty(); });
 }
 
+// The recipients' fates, and what goes into each report: only recipients whose NOTIFY asks
+// for it (RFC 3461 4.1; without NOTIFY: failures and delays).
 struct Outcomes {
     std::vector<std::size_t> done;
     std::vector<std::pair<std::size_t, std::string>> deferred;   // index, reason
     std::vector<std::size_t> bounced;
-    std::vector<FailedRecipient> failures;
-    std::vector<FailedRecipient> delayed;   // the deferred ones, for a delay warning
+    std::vector<ReportedRecipient> failures;
+    std::vector<ReportedRecipient> delayed;     // deferred ones, for a delay warning
+    std::vector<ReportedRecipient> successes;   // NOTIFY=SUCCESS, delivered or relayed without DSN
 };
 
 void log_outcome(const core::Logger& log, const std::string& address, const std::string& relay, std::time_t delay,
@@ -178,9 +181,11 @@ awaitable<void> QueueManager::process(const std::string& id)
             continue;
         const bool is_local = is_local_recipient(config, recipient.address);
         if (is_local && handed_off.contains(recipient.address)) {
+            const Status status = Status::make("2.0.0", "delivered before a crash, by the hand-off record");
             outcomes.done.push_back(i);
-            log_outcome(log, recipient.address, "handoff", age,
-                        Status::make("2.0.0", "delivered before a crash, by the hand-off record"), "sent");
+            if (recipient.dsn.wants_success())
+                outcomes.successes.push_back({recipient.address, status, {}, false, recipient.dsn, false});
+            log_outcome(log, recipient.address, "handoff", age, status, "sent");
             continue;
         }
         const std::string domain = is_local || use_relayhost ? std::string() : recipient_domain(recipient.address);
@@ -217,9 +222,12 @@ awaitable<void> QueueManager::process(const std::string& id)
                                                        : "smtp_connection_cache_time_limit");
         const ContentPrefix handoff{group->local ? handoff_keyword : std::string_view(),
                                     QueueDirectory::handoff_header(message.envelope)};
+        DsnRequest dsn{message.envelope.dsn, {}};
+        for (const std::size_t index : group->indexes)
+            dsn.recipients.push_back(message.envelope.recipients[index].dsn);
         for (const auto& target : targets) {
             auto sent = co_await connections_.deliver(target, keep, message.envelope.sender, group->addresses,
-                                                      message.content, handoff);
+                                                      message.content, handoff, dsn);
             results = std::move(sent);
             relay = target.address.text;
             if (!nobody_answered(results))
@@ -229,46 +237,62 @@ awaitable<void> QueueManager::process(const std::string& id)
             const std::size_t index = group->indexes[k];
             const RecipientOutcome& result = results[k];
             const std::string& address = group->addresses[k];
+            const core::smtp::RcptDsn& notify = message.envelope.recipients[index].dsn;
             if (result.status.ok()) {
                 outcomes.done.push_back(index);
+                // A server that offers DSN got NOTIFY and reports success itself (RFC 3461 5.2).
+                if (notify.wants_success() && !result.dsn_passed)
+                    outcomes.successes.push_back(
+                        {address, result.status, result.remote_reply, false, notify, !group->local});
                 log_outcome(log, address, relay, age, result.status, "sent");
             } else if (result.status.permanent() || expired) {
                 outcomes.bounced.push_back(index);
-                outcomes.failures.push_back({address, result.status, result.remote_reply, !result.status.permanent()});
+                if (notify.wants_failure())
+                    outcomes.failures.push_back(
+                        {address, result.status, result.remote_reply, !result.status.permanent(), notify, false});
                 log_outcome(log, address, relay, age, result.status, "bounced");
             } else {
                 outcomes.deferred.emplace_back(index, result.status.enhanced + " " + result.status.text);
-                outcomes.delayed.push_back({address, result.status, result.remote_reply, false});
+                if (notify.wants_delay())
+                    outcomes.delayed.push_back({address, result.status, result.remote_reply, false, notify, false});
                 log_outcome(log, address, relay, age, result.status, "deferred");
             }
         }
     }
     const auto minimum = std::chrono::duration_cast<std::chrono::seconds>(config.get_time("minimal_backoff_time")).count();
     const auto maximum = std::chrono::duration_cast<std::chrono::seconds>(config.get_time("maximal_backoff_time")).count();
-    BounceInput bounce{config.get("myhostname"), "MAILER-DAEMON@" + config.get("myhostname"), message.envelope.sender,
+    ReportInput bounce{config.get("myhostname"), "MAILER-DAEMON@" + config.get("myhostname"), message.envelope.sender,
                        id, message.envelope.arrival, now, outcomes.failures, message.content};
+    bounce.dsn = message.envelope.dsn;
+    bounce.return_limit = static_cast<std::uint64_t>(std::max<std::int64_t>(0, config.get_number("bounce_size_limit")));
     // Postfix's delay_warning_time: once, when a message still deferred has been queued that long.
     const auto warning_time =
         std::chrono::duration_cast<std::chrono::seconds>(config.get_time("delay_warning_time")).count();
-    const bool warn = warning_time > 0 && age >= warning_time && !outcomes.deferred.empty() &&
+    const bool warn = warning_time > 0 && age >= warning_time && !outcomes.delayed.empty() &&
                       !message.envelope.warned && message.envelope.warned_offset != 0 &&
                       !message.envelope.sender.empty();
-    BounceInput warning = bounce;
+    ReportInput warning = bounce;
+    warning.kind = ReportKind::delay;
     warning.recipients = outcomes.delayed;
     warning.retry_until = message.envelope.arrival +
         std::chrono::duration_cast<std::chrono::seconds>(config.get_time("maximal_queue_lifetime")).count();
+    ReportInput success = bounce;
+    success.kind = ReportKind::success;
+    success.recipients = outcomes.successes;
     auto record = [&, this] {
-        const auto queue_notice = [&](const BounceInput& notice) {
+        const auto queue_notice = [&](const ReportInput& notice) {
             QueueWriter writer(queue_.root(), Envelope{{}, now, "local", "", {{message.envelope.sender}}});
-            writer.append(make_bounce(notice));
+            writer.append(make_report(notice));
             writer.commit();
             return writer.id();
         };
         // A notice is queued before the queue file records it: a crash in between sends it
         // twice rather than never.
-        std::string bounce_id, warning_id;
+        std::string bounce_id, warning_id, success_id;
         if (!outcomes.failures.empty() && !message.envelope.sender.empty())
             bounce_id = queue_notice(bounce);
+        if (!outcomes.successes.empty() && !message.envelope.sender.empty())
+            success_id = queue_notice(success);
         if (warn) {
             warning_id = queue_notice(warning);
             queue_.set_warned(message);
@@ -287,10 +311,12 @@ awaitable<void> QueueManager::process(const std::string& id)
             log.info("sender non-delivery notification: " + bounce_id);
         if (!warning_id.empty())
             log.info("sender delay notification: " + warning_id);
-        return !bounce_id.empty() || !warning_id.empty();
+        if (!success_id.empty())
+            log.info("sender delivery status notification: " + success_id);
+        return !bounce_id.empty() || !warning_id.empty() || !success_id.empty();
     };
-    const bool queued_bounce = co_await runtime_.blocking().run(record);
-    if (queued_bounce)
+    const bool queued_notice = co_await runtime_.blocking().run(record);
+    if (queued_notice)
         wake();
     if (outcomes.deferred.empty())
         log.info("removed");

@@ -3,7 +3,8 @@
 // delivery service over LMTP and remote ones to relayhost over SMTP, records each
 // recipient's outcome in the queue file, defers with back-off (minimal_backoff_time growing
 // with the message's age up to maximal_backoff_time), and bounces with an RFC 3464 DSN on 5xx
-// or after maximal_queue_lifetime - never to the null sender. Up to default_process_limit
+// or after maximal_queue_lifetime - never to the null sender -, and sends the delay warnings
+// and success notices RFC 3461's NOTIFY asks for (dsn.hpp). Up to default_process_limit
 // messages are delivered at once, each by its own coroutine on the manager's strand, over
 // connections the connection cache keeps open between messages.
 #pragma once

@@ -10,6 +10,8 @@ constexpr std::string_view magic = "mailroom-queue 1\n";
 
 bool safe_value(std::string_view value) { return value.find_first_of("\r\n") == std::string_view::npos; }
 
+std::string ret_text(core::smtp::DsnReturn ret) { return ret == core::smtp::DsnReturn::full ? "FULL" : "HDRS"; }
+
 }  // namespace
 
 std::string format_envelope(const Envelope& envelope)
@@ -24,12 +26,20 @@ std::string format_envelope(const Envelope& envelope)
     if (!envelope.handoff.empty())
         out += "handoff " + envelope.handoff + "\n";
     out += envelope.warned ? "warned Y\n" : "warned N\n";
+    if (envelope.dsn.ret != core::smtp::DsnReturn::unspecified)
+        out += "ret " + ret_text(envelope.dsn.ret) + "\n";
+    if (!envelope.dsn.envid.empty())
+        out += "envid " + core::smtp::xtext_encode(envelope.dsn.envid) + "\n";
     for (const auto& recipient : envelope.recipients) {
-        if (!safe_value(recipient.address))
+        if (!safe_value(recipient.address) || !safe_value(recipient.dsn.orcpt_type))
             throw QueueError("queue file " + envelope.id + ": line break in a recipient");
         out += "rcpt ";
         out += static_cast<char>(recipient.state);
         out += " " + recipient.address + "\n";
+        if (recipient.dsn.notify != 0)
+            out += "notify " + core::smtp::notify_text(recipient.dsn.notify) + "\n";
+        if (!recipient.dsn.orcpt_type.empty())
+            out += "orcpt " + recipient.dsn.orcpt_type + ";" + core::smtp::xtext_encode(recipient.dsn.orcpt) + "\n";
     }
     out += "data\n";
     return out;
@@ -73,7 +83,30 @@ Envelope parse_envelope(std::string_view file, std::string_view path, std::uint6
             envelope.warned = value == "Y";
             envelope.warned_offset = line_start + 7;
         }
-        else if (key == "rcpt") {
+        else if (key == "ret") {
+            if (value != "FULL" && value != "HDRS")
+                throw fail("bad ret record \"" + std::string(line) + "\"");
+            envelope.dsn.ret = value == "FULL" ? core::smtp::DsnReturn::full : core::smtp::DsnReturn::headers;
+        } else if (key == "envid") {
+            const auto decoded = core::smtp::xtext_decode(value);
+            if (!decoded || decoded->empty())
+                throw fail("bad envid record \"" + std::string(line) + "\"");
+            envelope.dsn.envid = *decoded;
+        } else if (key == "notify") {
+            const auto notify = core::smtp::parse_notify(value);
+            if (envelope.recipients.empty() || !notify || *notify == 0)
+                throw fail("bad notify record \"" + std::string(line) + "\"");
+            envelope.recipients.back().dsn.notify = *notify;
+        } else if (key == "orcpt") {
+            // The ORCPT value as RFC 3461 4.2 sends it: addr-type ";" xtext.
+            const auto semicolon = value.find(';');
+            const auto address = semicolon == std::string_view::npos ? std::nullopt
+                                                                     : core::smtp::xtext_decode(value.substr(semicolon + 1));
+            if (envelope.recipients.empty() || semicolon == 0 || !address)
+                throw fail("bad orcpt record \"" + std::string(line) + "\"");
+            envelope.recipients.back().dsn.orcpt_type = value.substr(0, semicolon);
+            envelope.recipients.back().dsn.orcpt = *address;
+        } else if (key == "rcpt") {
             const char state = value.empty() ? '\0' : value.front();
             if (value.size() < 3 || value[1] != ' ' || (state != 'P' && state != 'D' && state != 'B'))
                 throw fail("bad recipient record \"" + std::string(line) + "\"");

@@ -5,8 +5,13 @@
 // Postfix's qmgr marks done recipients, so the message is never copied again. The hand-off
 // nonce is the secret half of the key under which delivery records each recipient it stored
 // (queue_directory.hpp, docs/mta.md "Crashes"). "warned N" turns into "warned Y" in place
-// when the delay warning (delay_warning_time) has been queued.
+// when the delay warning (delay_warning_time) has been queued. The RFC 3461 DSN requests ride
+// along as optional records: "ret" and "envid" for the message, "notify" and "orcpt" after the
+// "rcpt" line they belong to (xtext-encoded, so never a space or line break); files written
+// before them read as messages without any.
 #pragma once
+#include "core/smtp/dsn_parameters.hpp"
+
 #include <cstdint>
 #include <ctime>
 #include <stdexcept>
@@ -27,6 +32,7 @@ struct QueueRecipient {
     std::string address;
     RecipientState state = RecipientState::pending;
     std::uint64_t state_offset = 0;   // where the state byte is in the file
+    core::smtp::RcptDsn dsn = {};     // NOTIFY and ORCPT
 };
 
 struct Envelope {
@@ -38,6 +44,7 @@ struct Envelope {
     std::string handoff = {};         // hand-off nonce (hex); empty in files without one
     bool warned = false;              // the delay warning went out ("warned Y")
     std::uint64_t warned_offset = 0;  // where its Y/N byte is; 0 in files without the record
+    core::smtp::MailDsn dsn = {};     // RET and ENVID
 };
 
 // The envelope text up to and including the line that starts the message ("data\n").

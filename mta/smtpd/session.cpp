@@ -34,6 +34,7 @@ core::smtp::ProtocolSettings protocol_settings(const core::Config& config, Smtpd
     settings.message_size_limit = config.get_number("message_size_limit");
     settings.recipient_limit = static_cast<std::size_t>(config.get_number("smtpd_recipient_limit"));
     settings.verify_sender = kind == SmtpdKind::submission;
+    settings.dsn = true;   // RFC 3461 on every SMTP service (sendmail -bs included); not LMTP (docs/mta.md)
     return settings;
 }
 
@@ -265,8 +266,10 @@ awaitable<void> SmtpdSession::write_data(std::string_view bytes)
         envelope.arrival = std::time(nullptr);
         envelope.client = client();
         envelope.sender = machine().sender();
-        for (const auto& recipient : machine().recipients())
-            envelope.recipients.push_back({recipient});
+        envelope.dsn = machine().mail_dsn();
+        const auto& recipients = machine().recipients();
+        for (std::size_t i = 0; i < recipients.size(); ++i)
+            envelope.recipients.push_back({recipients[i], RecipientState::pending, 0, machine().recipient_dsn().at(i)});
         const std::filesystem::path root = context_.queue->queue().root();
         auto create = [&root, &envelope] { return std::make_unique<QueueWriter>(root, envelope); };
         writer_ = co_await context_.runtime->blocking().run(create);

@@ -2,7 +2,8 @@
 // (core/smtp/server_session): the SMTP service (RFC 5321, mail from other hosts), submission
 // (RFC 6409: STARTTLS, then AUTH PLAIN/LOGIN per RFC 4954, then relaying and the sender
 // check) and the local sendmail socket (trusted like Postfix's pickup). Recipients are
-// checked at RCPT time; the message goes into the queue and 250 follows its fsync.
+// checked at RCPT time; the message goes into the queue, with its RFC 3461 DSN requests, and
+// 250 follows its fsync.
 #pragma once
 #include "core/net/connection.hpp"
 #include "core/runtime/runtime.hpp"

@@ -1,7 +1,9 @@
 """A small SMTP relay sink for the mta tests: an asyncio server on 127.0.0.1 in a thread of its
 own that records every message it accepts. `plan` decides the reply after DATA for each
 attempt in turn (e.g. ["451 4.3.0 try later", "250 2.0.0 ok"]: the first attempt is deferred);
-recipients whose local part starts with "reject" get 550 5.1.1 at RCPT time. With lmtp=True
+recipients whose local part starts with "reject" get 550 5.1.1 at RCPT time, "defer" 450 4.2.0.
+With dsn=True (an attribute: it may change between connections) EHLO offers DSN (RFC 3461) and
+`commands` shows the parameters the client sent. With lmtp=True
 it speaks LMTP (LHLO, one reply per accepted recipient after DATA, RFC 2033); `delay` seconds
 pass before the reply to DATA, so concurrent deliveries overlap (`max_active` counts them);
 `close_after` transactions the sink closes the connection by itself, as a server whose idle
@@ -12,8 +14,9 @@ import threading
 
 
 class SmtpSink:
-    def __init__(self, plan=("250 2.0.0 Ok: queued",), lmtp=False, delay=0, close_after=None):
+    def __init__(self, plan=("250 2.0.0 Ok: queued",), lmtp=False, delay=0, close_after=None, dsn=False):
         self.plan = list(plan)
+        self.dsn = dsn
         self.lmtp, self.delay, self.close_after = lmtp, delay, close_after
         self.connections = self.active = self.max_active = 0
         self.attempts = 0
@@ -53,6 +56,8 @@ class SmtpSink:
             if verb == ("LHLO" if self.lmtp else "EHLO"):
                 send("250-sink.example")
                 send("250-8BITMIME")
+                if self.dsn:
+                    send("250-DSN")
                 send("250 PIPELINING")
             elif verb == "MAIL":
                 sender, recipients = command[10:].split(">")[0].lstrip("<"), []
@@ -61,6 +66,8 @@ class SmtpSink:
                 address = command[8:].split(">")[0].lstrip("<")
                 if address.startswith("reject"):
                     send("550 5.1.1 <%s>: Recipient address rejected: User unknown" % address)
+                elif address.startswith("defer"):
+                    send("450 4.2.0 <%s>: Recipient address rejected: try again later" % address)
                 else:
                     recipients.append(address)
                     send("250 2.1.5 Ok")
