@@ -22,7 +22,8 @@ class DsnTest(unittest.TestCase):
         cls.sink = SmtpSink()
         cls.m = Mailroom(services=["lmtp", "smtp"], queue_run_delay="1s", relayhost="[127.0.0.1]:%d" % cls.sink.port,
                          smtp_tls_security_level="none", smtp_connection_cache_time_limit="0s",
-                         bounce_size_limit="2000")
+                         bounce_size_limit="2000", minimal_backoff_time="1s", maximal_backoff_time="1s",
+                         delay_warning_time="1s")
         cls.m.parameters["queue_directory"] = cls.m.path("queue")
         cls.rich = cls.m.add_user("rich")
         cls.ann = cls.m.add_user("ann")
@@ -176,6 +177,20 @@ class DsnTest(unittest.TestCase):
         self.assertIn(" ENVID=pass+2Bon", mail)
         self.assertIn("RCPT TO:<far-plain@remote.example>", commands)
         self.assertNotIn(queue_id + ": sender delivery status notification", self.m.log())
+
+    def test_delay_warnings_only_for_recipients_whose_notify_asks_for_them(self):
+        warned = self.send({"defer-warn@remote.example": [], "defer-quiet@remote.example": ["NOTIFY=FAILURE"]},
+                           b"dsn delayed")
+        quiet = self.send({"defer-success@remote.example": ["NOTIFY=SUCCESS"]}, b"dsn never warned")
+        self.addCleanup(self.m.mailroom, "queue", "delete", warned, quiet)
+        report = self.report(self.ann, b"Delayed Mail", b"dsn delayed")
+        recipients = report.get_payload()[1].get_payload()[1:]
+        self.assertEqual([(r["Final-Recipient"], r["Action"]) for r in recipients],
+                         [("rfc822; defer-warn@remote.example", "delayed")])
+        # Retried every second: by the third attempt the warning would have gone out.
+        wait_for(lambda: len(re.findall(quiet + r": to=<defer-success@remote\.example>.*status=deferred",
+                                        self.m.log())) >= 3)
+        self.assertNotIn(quiet + ": sender delay notification", self.m.log())
 
     def test_queue_show_and_sendmail_options(self):
         result = self.m.mailroom("sendmail", "-i", "-f", "ann@example.com", "-N", "delay,failure", "-R", "hdrs",
