@@ -85,7 +85,7 @@ Result<FolderDelivery> deliver_to_mbox(const fs::path& file, std::string_view me
         if (auto same = check_still_same_file(file, opened->fd.get()); !same)
             return same.error();
     auto appended = append_to_locked_mbox(opened->fd.get(), file.string(), message, options.envelope_sender,
-                                          options.arrival_time, options.fsync);
+                                          options.arrival_time, options.fsync, options.observer);
     if (!appended)
         return appended.error();
     if (opened->created && options.fsync)
@@ -113,7 +113,11 @@ Result<FolderDelivery> deliver_to_maildir(const fs::path& dir, std::string_view 
         }
         const std::string sized = maildir::with_sizes(base, message.size(), vsize);
         const fs::path target = options.info.empty() ? dir / "new" / sized : dir / "cur" / (sized + options.info);
+        if (options.observer)
+            options.observer->before_maildir_commit(tmp, target);
         if (const int err = rename_no_replace(tmp, target); err != 0) {
+            if (options.observer)
+                options.observer->abandoned();
             ::unlink(tmp.c_str());
             if (err == EEXIST)
                 continue;
@@ -123,12 +127,42 @@ Result<FolderDelivery> deliver_to_maildir(const fs::path& dir, std::string_view 
             if (auto synced = fsync_directory(target.parent_path()); !synced) {
                 // Not known to be durable: take it back and let the sender retry (a
                 // duplicate is better than a loss).
+                if (options.observer)
+                    options.observer->abandoned();
                 ::unlink(target.c_str());
                 return synced.error();
             }
         return FolderDelivery{target, message.size()};
     }
     return Error{make_error_code(Errc::temporary), "cannot find a unique file name in " + dir.string() + "/tmp"};
+}
+
+Result<bool> complete_maildir_delivery(const fs::path& tmp, const fs::path& target)
+{
+    struct stat st {};
+    if (::lstat(tmp.c_str(), &st) == 0) {
+        if (!S_ISREG(st.st_mode))
+            return Error{make_error_code(Errc::unsafe_path), tmp.string() + " is not a regular file"};
+        if (const int err = rename_no_replace(tmp, target); err == EEXIST) {
+            // Linked before the crash, with tmp's name left behind (rename_no_replace's
+            // fallback); or, only by a name collision, another message.
+            struct stat existing {};
+            const bool same = ::lstat(target.c_str(), &existing) == 0 && existing.st_ino == st.st_ino &&
+                              existing.st_dev == st.st_dev;
+            ::unlink(tmp.c_str());
+            if (!same)
+                return false;
+        } else if (err != 0) {
+            return errno_error(err, "cannot move message into", target.parent_path().string());
+        }
+    } else if (errno != ENOENT) {
+        return errno_error(errno, "cannot look at", tmp.string());
+    }
+    // After a crash the rename may be in the page cache only: make it durable before the
+    // copy is reported delivered.
+    if (auto synced = fsync_directory(target.parent_path()); !synced)
+        return synced.error();
+    return true;
 }
 
 Result<FolderDelivery> deliver_to_mh(const fs::path& dir, std::string_view message, bool fsync)

@@ -5,6 +5,7 @@
 // procmail "directory" folder: msg.XXXX. Used for `/path` targets of aliases and .forward,
 // for filter folders, and by the mailbox store for its own appends.
 #pragma once
+#include "mailstore/commit_observer.hpp"
 #include "mailstore/errors.hpp"
 
 #include <chrono>
@@ -31,6 +32,7 @@ struct MboxDeliveryOptions {
     MboxLockPolicy lock;
     bool fsync = true;
     bool create = true;            // create the file (mode 0600) if it does not exist
+    CommitObserver* observer = nullptr;   // told before the append (commit_observer.hpp)
 };
 
 struct FolderDelivery {
@@ -50,6 +52,7 @@ struct MaildirDeliveryOptions {
     bool fsync = true;
     bool create = true;            // create DIR/{tmp,new,cur} (mode 0700) when missing
     std::string info;              // ":2,FLAGS" suffix to deliver straight into cur/; empty: new/
+    CommitObserver* observer = nullptr;   // told before the rename (commit_observer.hpp)
 };
 
 // Writes `message` into DIR/tmp/<unique>, fsyncs it, links it to DIR/new/<unique>,S=<size>
@@ -57,6 +60,15 @@ struct MaildirDeliveryOptions {
 // <secs>.M<usecs>P<pid>Q<n>.<host> with '/' and ':' in the host escaped (Dovecot/Courier).
 Result<FolderDelivery> deliver_to_maildir(const std::filesystem::path& dir, std::string_view message,
                                           const MaildirDeliveryOptions& options);
+
+// Finishes a Maildir delivery that a crash interrupted after deliver_to_maildir told its
+// observer about `tmp` -> `target`. When `tmp` is still there the rename never happened: it
+// is done now (never replacing a file). When `tmp` is gone the rename had happened (the copy
+// may since have been read, moved or deleted: it was delivered). Either way target's
+// directory is fsync'd and the result is true: the copy is delivered and durable. false only
+// when `target` is another file (a name collision the crash kept from being handled): `tmp`
+// is removed and the caller delivers afresh.
+Result<bool> complete_maildir_delivery(const std::filesystem::path& tmp, const std::filesystem::path& target);
 
 // MH folder (procmail "dir/."): the next free number, created with O_EXCL.
 Result<FolderDelivery> deliver_to_mh(const std::filesystem::path& dir, std::string_view message, bool fsync = true);

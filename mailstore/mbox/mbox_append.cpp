@@ -14,7 +14,8 @@
 namespace mailroom::mailstore {
 
 Result<MboxAppended> append_to_locked_mbox(int fd, std::string_view path, std::string_view message,
-                                           std::string_view envelope_sender, std::time_t arrival, bool fsync)
+                                           std::string_view envelope_sender, std::time_t arrival, bool fsync,
+                                           CommitObserver* observer)
 {
     if (auto repaired = repair_interrupted_append(fd, std::filesystem::path(path)); !repaired)
         return repaired.error();
@@ -42,12 +43,16 @@ Result<MboxAppended> append_to_locked_mbox(int fd, std::string_view path, std::s
     if (auto noted = begin_append_journal(std::filesystem::path(path), original_size, data); !noted)
         return noted.error();
     auto rollback = [&](Error error) -> Result<MboxAppended> {
+        if (observer)
+            observer->abandoned();
         if (::ftruncate(fd, static_cast<off_t>(original_size)) != 0)
             error.text += " (and truncating it back to its old size failed: the next writer repairs it)";
         else
             end_append_journal(std::filesystem::path(path));
         return error;
     };
+    if (observer)
+        observer->before_mbox_append(original_size, data);
     if (auto wrote = write_all(fd, data, path); !wrote)
         return rollback(wrote.error());
     if (fsync)
