@@ -70,7 +70,7 @@ Status check_recipient(DeliveryServices& services, std::string_view address, std
 }
 
 Status deliver_to_recipient(DeliveryServices& services, const MessageInput& input, const RecipientRequest& request,
-                            DeliveredSet& delivered, const core::Logger& log)
+                            DeliveredSet& delivered, const core::Logger& log, StoreJournal* journal)
 {
     const auto& settings = services.settings;
     // With a mailbox user named (mailroom deliver -d) the MTA has expanded aliases and checked
@@ -95,7 +95,7 @@ Status deliver_to_recipient(DeliveryServices& services, const MessageInput& inpu
         return resolution.summary();   // nothing is delivered: the whole recipient is retried
 
     const MessageContext context{settings,        *services.config,       input.message, input.trace,
-                                 request.address, services.filters.get(), &log};
+                                 request.address, services.filters.get(), &log, journal};
     std::size_t done = 0;
     std::map<std::pair<std::string, std::string>, std::vector<const Destination*>> forwards;
     for (const auto& d : resolution.destinations) {

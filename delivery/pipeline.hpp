@@ -57,10 +57,14 @@ using DeliveredSet = std::set<std::string>;
 Status check_recipient(DeliveryServices& services, std::string_view address, std::string_view sender,
                        std::uint64_t size);
 
+class StoreJournal;
+
 // Delivers to one recipient. The result is temporary when any destination failed
 // temporarily (the client retries the whole recipient, as with local(8)), else permanent
-// when any failed permanently, else success.
+// when any failed permanently, else success. With a `journal` (the message came with a
+// hand-off record: actions/journaled_store.hpp) Maildir and mbox stores are journaled, and
+// those an earlier attempt committed before a crash are not made again.
 Status deliver_to_recipient(DeliveryServices& services, const MessageInput& input, const RecipientRequest& request,
-                            DeliveredSet& delivered, const core::Logger& log);
+                            DeliveredSet& delivered, const core::Logger& log, StoreJournal* journal = nullptr);
 
 }  // namespace mailroom::delivery

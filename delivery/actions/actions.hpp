@@ -20,6 +20,8 @@ class Engine;
 
 namespace mailroom::delivery {
 
+class StoreJournal;
+
 // What every destination of one message shares.
 struct MessageContext {
     const DeliverySettings& settings;
@@ -29,6 +31,7 @@ struct MessageContext {
     std::string original_recipient;   // ORIGINAL_RECIPIENT: the address as the client gave it
     filters::Engine* filters = nullptr;   // procmailrc engine for the filter step; null: none
     const core::Logger* log = nullptr;    // for warnings (ignored rc files, filter errors)
+    StoreJournal* journal = nullptr;      // the recipient's hand-off journal (journaled_store.hpp); null: none
 };
 
 // The header lines on top of a stored or piped copy: Return-Path, Delivered-To, Received;

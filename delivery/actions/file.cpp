@@ -3,6 +3,7 @@
 #include "delivery/actions/actions.hpp"
 
 #include "core/priv/fs_identity.hpp"
+#include "delivery/actions/journaled_store.hpp"
 #include "mailstore/folder_delivery.hpp"
 
 #include <sys/stat.h>
@@ -28,11 +29,12 @@ Status deliver_file(const MessageContext& context, const Destination& destinatio
         core::ScopedFsIdentity as_owner(*who);
         struct stat st {};
         const std::uint64_t grown = copy.size() + (!maildir && ::stat(path.c_str(), &st) == 0 ? st.st_size : 0);
-        if (settings.mailbox_size_limit != 0 && grown > settings.mailbox_size_limit)
+        const bool stored_before = context.journal && context.journal->next_is_recorded(path);   // before a crash
+        if (settings.mailbox_size_limit != 0 && grown > settings.mailbox_size_limit && !stored_before)
             return Status::make(settings.quota_tempfail ? "4.2.2" : "5.2.2",
                                 "file " + path + " would exceed mailbox_size_limit");
         if (maildir) {
-            auto done = mailstore::deliver_to_maildir(path, copy, {});
+            auto done = store_maildir(context.journal, path, copy);
             if (!done)
                 return status_from_store_error(done.error(), settings.quota_tempfail);
             return Status::sent("delivered to maildir: " + path);
@@ -43,7 +45,7 @@ Status deliver_file(const MessageContext& context, const Destination& destinatio
         options.lock.timeout = context.config.get_time("mbox_lock_timeout");
         options.lock.stale_after =
             std::chrono::duration_cast<std::chrono::seconds>(context.config.get_time("mbox_dotlock_stale_time"));
-        auto done = mailstore::deliver_to_mbox(path, copy, options);
+        auto done = store_mbox(context.journal, path, copy, options);
         if (!done)
             return status_from_store_error(done.error(), settings.quota_tempfail);
         return Status::sent("delivered to file: " + path);

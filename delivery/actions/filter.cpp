@@ -5,6 +5,7 @@
 
 #include "core/priv/fs_identity.hpp"
 #include "core/util/strings.hpp"
+#include "delivery/actions/journaled_store.hpp"
 #include "delivery/resolve/local_expand.hpp"
 #include "delivery/resolve/user_files.hpp"
 #include "filters/engine.hpp"
@@ -20,7 +21,10 @@ using filters::FolderKind;
 // Stores what the filter decides; called on this thread, inside the user's identity.
 class StoreSink : public filters::ActionSink {
 public:
-    StoreSink(const core::Config& config, std::time_t arrival) : config_(config), arrival_(arrival) {}
+    StoreSink(const core::Config& config, std::time_t arrival, StoreJournal* journal)
+        : config_(config), arrival_(arrival), journal_(journal)
+    {
+    }
 
     filters::SaveResult save(const filters::SaveRequest& request) override
     {
@@ -36,7 +40,7 @@ private:
     mailstore::Result<mailstore::FolderDelivery> store(const filters::SaveRequest& request) const
     {
         switch (request.kind) {
-        case FolderKind::maildir: return mailstore::deliver_to_maildir(request.path, request.message, {});
+        case FolderKind::maildir: return store_maildir(journal_, request.path, request.message);
         case FolderKind::mh: return mailstore::deliver_to_mh(request.path, request.message);
         case FolderKind::directory: return mailstore::deliver_to_msg_directory(request.path, request.message);
         case FolderKind::mbox:
@@ -48,11 +52,12 @@ private:
         options.lock.timeout = config_.get_time("mbox_lock_timeout");
         options.lock.stale_after =
             std::chrono::duration_cast<std::chrono::seconds>(config_.get_time("mbox_dotlock_stale_time"));
-        return mailstore::deliver_to_mbox(request.path, request.message, options);
+        return store_mbox(journal_, request.path, request.message, options);
     }
 
     const core::Config& config_;
     std::time_t arrival_;
+    StoreJournal* journal_;
 };
 
 LocalVariables variables_for(const MessageContext& context, const Destination& d, const std::string& home)
@@ -153,7 +158,7 @@ std::optional<Status> run_filters(const MessageContext& context, const Destinati
     filters::FilterInput input = filter_input(context, destination, location, copy);
     input.user_rc = rc;
     input.run_as = run_as_for(*programs_as);
-    StoreSink sink(context.config, context.trace.arrival);
+    StoreSink sink(context.config, context.trace.arrival, context.journal);
     try {
         // rc files, INCLUDERC, folders, LOGFILE and lockfiles: all with the user's rights.
         core::ScopedFsIdentity as_user(location.owner);

@@ -55,7 +55,7 @@ Status deliver_mailbox(const MessageContext& context, const Destination& destina
     if (!wanted.empty() && !folder_exists(*location, wanted, folder))
         folder.clear();
     return store_in_mailbox(context.settings, context.config,
-                            {user, *location, folder, copy, destination.sender, context.trace.arrival});
+                            {user, *location, folder, copy, destination.sender, context.trace.arrival, context.journal});
 }
 
 }  // namespace mailroom::delivery

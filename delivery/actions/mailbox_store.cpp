@@ -3,6 +3,7 @@
 #include "delivery/actions/mailbox_store.hpp"
 
 #include "core/priv/fs_identity.hpp"
+#include "delivery/actions/journaled_store.hpp"
 #include "mailstore/folder_delivery.hpp"
 #include "mailstore/mailbox_name.hpp"
 #include "mailstore/quota.hpp"
@@ -93,7 +94,7 @@ Status write_copy(const core::Config& config, bool quota_tempfail, const StoreRe
     if (format == MailFormat::maildir) {
         std::error_code ignored;   // a virtual user's first message: make the home too
         fs::create_directories(target.parent_path(), ignored);
-        auto done = mailstore::deliver_to_maildir(target, request.bytes, {});
+        auto done = store_maildir(request.journal, target, request.bytes);
         if (!done)
             return status_from_store_error(done.error(), quota_tempfail);
         return Status::sent("delivered to maildir");
@@ -103,7 +104,7 @@ Status write_copy(const core::Config& config, bool quota_tempfail, const StoreRe
     options.arrival_time = request.arrival;
     options.lock.timeout = config.get_time("mbox_lock_timeout");
     options.lock.stale_after = std::chrono::duration_cast<std::chrono::seconds>(config.get_time("mbox_dotlock_stale_time"));
-    auto done = mailstore::deliver_to_mbox(target, request.bytes, options);
+    auto done = store_mbox(request.journal, target, request.bytes, options);
     if (!done)
         return status_from_store_error(done.error(), quota_tempfail);
     return Status::sent("delivered to mailbox");
@@ -159,8 +160,11 @@ Status store_in_mailbox(const DeliverySettings& settings, const core::Config& co
             identity.emplace(*writer);
         else if (auto refused = prepare_root_spool_mbox(location))
             return *refused;
-        if (auto over = check_size_limits(settings, config, request.user, location, request.bytes.size(), target, format))
-            return *over;
+        // A copy an earlier attempt stored before a crash is in the mailbox already: not counted twice.
+        const bool stored_before = request.journal && request.journal->next_is_recorded(target);
+        if (!stored_before)
+            if (auto over = check_size_limits(settings, config, request.user, location, request.bytes.size(), target, format))
+                return *over;
         Status status = write_copy(config, settings.quota_tempfail, request, target, format);
         if (status.ok()) {
             std::string ignored;

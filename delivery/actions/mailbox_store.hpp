@@ -17,6 +17,8 @@
 
 namespace mailroom::delivery {
 
+class StoreJournal;
+
 struct StoreRequest {
     const core::User& user;
     const mailstore::MailLocation& location;
@@ -24,6 +26,7 @@ struct StoreRequest {
     std::string_view bytes;        // the complete copy, trace headers included
     std::string envelope_sender;   // for the mbox From_ line
     std::time_t arrival = 0;
+    StoreJournal* journal = nullptr;   // journaled_store.hpp; null: no hand-off record
 };
 
 // Stores the copy durably (fsync'd) or not at all. Success text: "delivered to maildir",

@@ -4,6 +4,7 @@
 
 #include "core/log/log.hpp"
 #include "core/smtp/server_session.hpp"
+#include "delivery/actions/journaled_store.hpp"
 #include "delivery/lmtp/handoff.hpp"
 #include "delivery/pipeline.hpp"
 #include "delivery/spool.hpp"
@@ -49,6 +50,8 @@ private:
     awaitable<void> message_data(std::string_view bytes) override;
     void message_discard() override { spool_.reset(); }
     awaitable<void> message_end() override;
+    Status deliver_one(const MessageInput& input, const std::string& recipient, const std::optional<Handoff>& handoff,
+                       std::optional<HandoffRecord>& record, DeliveredSet& delivered, const core::Logger& log);
 
     core::Runtime& runtime_;
     DeliveryServices services_;
@@ -74,6 +77,38 @@ awaitable<void> Session::verify_recipient(const Protocol::VerifyRecipient& reque
                   status.enhanced + " <" + request.address + ">: " + status.text + "; from=<" + machine().sender() +
                   "> to=<" + request.address + "> proto=LMTP helo=<" + machine().hello_name() + ">");
     machine().recipient_verified(status);
+}
+
+// One recipient, on the blocking pool. With a hand-off, the record (opened by the first
+// recipient) says whether an earlier attempt delivered the recipient already, journals its
+// stores, and gets its done line before the reply goes out.
+Status Session::deliver_one(const MessageInput& input, const std::string& recipient,
+                            const std::optional<Handoff>& handoff, std::optional<HandoffRecord>& record,
+                            DeliveredSet& delivered, const core::Logger& log)
+{
+    if (handoff && !record) {
+        try {
+            record.emplace(queue_directory_, *handoff);
+        } catch (const std::exception& e) {   // delivering without it: as before records existed
+            log.warning(std::string("hand-off record: ") + e.what());
+        }
+    }
+    if (!record)
+        return deliver_to_recipient(services_, input, {recipient, {}, {}}, delivered, log);
+    if (record->done(recipient)) {
+        log.info("to=<" + recipient + ">: delivered before a crash, by the hand-off record");
+        return Status::sent("delivered before a crash (hand-off record)");
+    }
+    StoreJournal journal(*record, recipient, log);
+    Status result = deliver_to_recipient(services_, input, {recipient, {}, {}}, delivered, log, &journal);
+    if (result.ok()) {
+        try {
+            record->record_done(recipient);
+        } catch (const std::exception& e) {   // the intent lines still keep a retry from storing again
+            log.warning(std::string("hand-off record: ") + e.what());
+        }
+    }
+    return result;
 }
 
 awaitable<void> Session::message_data(std::string_view bytes)
@@ -117,20 +152,13 @@ awaitable<void> Session::message_end()
     const auto handoff = queue_directory_.empty() ? std::nullopt : take_handoff_line(content);
     const MessageInput input{content, machine().sender(), trace, message_began_, "local"};
     DeliveredSet delivered;
+    std::optional<HandoffRecord> record;
     for (const auto& recipient : recipients) {
         Status status = Status::make("4.3.0", "cannot spool the message: " + spool.error());
         if (!spool.failed()) {
             try {
                 status = co_await runtime_.delivery_blocking().run([&] {
-                    Status result = deliver_to_recipient(services_, input, {recipient, {}, {}}, delivered, message_log);
-                    if (handoff && result.ok()) {
-                        try {
-                            record_handoff(queue_directory_, *handoff, recipient);
-                        } catch (const std::exception& e) {   // only a crash now could repeat this copy
-                            message_log.warning(std::string("hand-off record: ") + e.what());
-                        }
-                    }
-                    return result;
+                    return deliver_one(input, recipient, handoff, record, delivered, message_log);
                 });
             } catch (const std::exception& e) {
                 message_log.error("delivering to " + recipient + ": " + e.what());

@@ -279,9 +279,12 @@ std::set<std::string> QueueDirectory::handed_off(const Envelope& envelope) const
     std::set<std::string> stored;
     if (envelope.handoff.empty() || !valid_queue_id(envelope.id))
         return stored;
+    // Done lines only: "NONCE RECIPIENT". Delivery's own intent and cancel lines start with
+    // "NONCE:" (delivery/lmtp/handoff.hpp), and a last line without its LF is one a crash cut
+    // short inside write().
     std::ifstream in(root_ / "handoff" / envelope.id);
     for (std::string line; std::getline(in, line);)
-        if (line.size() > envelope.handoff.size() + 1 && line.starts_with(envelope.handoff) &&
+        if (!in.eof() && line.size() > envelope.handoff.size() + 1 && line.starts_with(envelope.handoff) &&
             line[envelope.handoff.size()] == ' ')
             stored.insert(line.substr(envelope.handoff.size() + 1));
     return stored;
