@@ -56,6 +56,7 @@ class SubmissionTest(unittest.TestCase):
         client = self.submission(tls=False, login=False)
         code, text = client.ehlo("client.example")
         self.assertIn(b"STARTTLS", text)
+        self.assertIn(b"DSN", text.split(b"\n"))   # RFC 3461, as on the smtp port
         self.assertNotIn(b"AUTH", text)
         code, text = client.docmd("AUTH", "PLAIN AGFubgBhbm5wdw==")
         self.assertEqual((code, text[:5]), (530, b"5.7.0"))
