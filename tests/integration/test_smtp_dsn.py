@@ -5,14 +5,18 @@ report (multipart/report with ENVID and ORCPT in their fields); RET=HDRS and RET
 what a bounce returns; a relay without DSN gets Action: relayed, a relay offering DSN gets the
 parameters passed on and no notice is sent; `mailroom queue show` and `mailroom sendmail
 -N/-R/-V`. The relay is tests/integration/smtp_sink.py; the connection cache is off so that each
-delivery sees the sink's current EHLO reply."""
+delivery sees the sink's current EHLO reply. PostfixDsnTest relays to a real Postfix, which
+offers DSN: it takes the parameters from mailroom's client and, delivering to mailroom's LMTP
+(which offers no DSN), sends the success notice itself."""
 
 import email
 import re
 import smtplib
 import unittest
 
+import postfix_instance
 from mailroom_harness import Mailroom, maildir_messages, wait_for
+from postfix_instance import PostfixInstance
 from smtp_sink import SmtpSink
 
 
@@ -213,6 +217,64 @@ class DsnTest(unittest.TestCase):
             result = self.m.mailroom("sendmail", "-i", *bad, "rich@example.com", input=b"Subject: no\n\nx\n")
             self.assertEqual(result.returncode, 64, bad)
             self.assertIn(b"Bad" if bad[0] != "-V" else b"longer than", result.stderr)
+
+
+@unittest.skipUnless(postfix_instance.available(), "needs root and Debian's postfix")
+class PostfixDsnTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # mailroom (front, mr.example) -> Postfix smtpd (pf.example.com) -> LMTP -> mailroom (store);
+        # Postfix's notices to mr.example go to its relayhost, a sink that keeps them.
+        cls.store = Mailroom(services=["lmtp"], myhostname="pf.example.com", mydestination="$myhostname")
+        cls.rich = cls.store.add_user("rich")
+        cls.store.start()
+        cls.notices = SmtpSink()
+        cls.postfix = PostfixInstance(mailbox_transport="lmtp:inet:127.0.0.1:%d" % cls.store.port(),
+                                      relayhost="[127.0.0.1]:%d" % cls.notices.port)
+        cls.front = Mailroom(services=["smtp"], myhostname="mr.example", mydestination="$myhostname",
+                             relayhost="[127.0.0.1]:%d" % cls.postfix.smtp_port, smtp_tls_security_level="none")
+        cls.front.parameters["queue_directory"] = cls.front.path("queue")
+        try:
+            cls.postfix.start()
+            cls.front.start()
+        except Exception:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.postfix.cleanup()
+        cls.front.cleanup()
+        cls.store.cleanup()
+        cls.notices.close()
+
+    def test_postfix_takes_the_parameters_and_reports_the_lmtp_delivery_itself(self):
+        with smtplib.SMTP("127.0.0.1", self.front.port("smtp"), timeout=20) as client:
+            client.ehlo("client.example")
+            self.assertEqual(client.mail("ann@mr.example", ["ENVID=pf-dsn-1", "RET=HDRS"])[0], 250)
+            self.assertEqual(client.rcpt("rich@pf.example.com",
+                                         ["NOTIFY=SUCCESS", "ORCPT=rfc822;Rich+2Bpf@pf.example.com"])[0], 250)
+            code, text = client.data(b"Subject: dsn through postfix\r\n\r\nx\r\n")
+            self.assertEqual(code, 250, text)
+        queue_id = re.search(rb"queued as (\w+)", text).group(1).decode()
+        self.front.wait_for_log(queue_id + r": to=<rich@pf\.example\.com>, relay=\[127\.0\.0\.1\]:\d+.*status=sent")
+        self.front.wait_for_log(queue_id + r": removed")
+        # After its lmtp client got 250 from mailroom's LMTP (no DSN there), Postfix itself sends
+        # the success notice, with the ENVID and ORCPT mailroom's client passed on.
+        self.postfix.wait_for_log(r"to=<rich@pf\.example\.com>, relay=127\.0\.0\.1\[127\.0\.0\.1\]:\d+.*status=sent")
+        self.postfix.wait_for_log(r"sender delivery status notification")
+        self.assertNotIn("sender delivery status notification", self.front.log())
+        wait_for(lambda: any(b"dsn through postfix" in m for m in maildir_messages(self.rich.maildir())))
+        sender, recipients, data = wait_for(lambda: self.notices.messages[0] if self.notices.messages else None)
+        self.assertEqual((sender, recipients), ("", ["ann@mr.example"]))
+        report = email.message_from_bytes(data)
+        self.assertEqual(report.get_content_type(), "multipart/report")
+        per_message, per_recipient = report.get_payload()[1].get_payload()
+        self.assertEqual(per_message["Original-Envelope-Id"], "pf-dsn-1")
+        self.assertEqual(per_recipient["Original-Recipient"].replace(" ", ""), "rfc822;Rich+pf@pf.example.com")
+        # Postfix counts an LMTP server without DSN as a further hop; mailroom's own queue says
+        # "delivered" for its LMTP service (docs/mta.md).
+        self.assertEqual(per_recipient["Action"], "relayed")
 
 
 if __name__ == "__main__":
