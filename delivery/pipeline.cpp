@@ -2,6 +2,7 @@
 #include "delivery/pipeline.hpp"
 
 #include "delivery/actions/actions.hpp"
+#include "delivery/actions/journaled_store.hpp"
 #include "delivery/actions/mailbox_store.hpp"
 #include "delivery/delivery_log.hpp"
 #include "delivery/resolve/resolver.hpp"
@@ -109,6 +110,8 @@ Status deliver_to_recipient(DeliveryServices& services, const MessageInput& inpu
         report(log_address(d), status);
         if (status.ok()) {
             delivered.insert(d.key());
+            if (journal)
+                journal->destination_delivered(d.key());
             ++done;
         }
         results.push_back(std::move(status));
@@ -118,8 +121,11 @@ Status deliver_to_recipient(DeliveryServices& services, const MessageInput& inpu
         Status status = forward_message(context, destinations);
         for (const Destination* d : destinations) {
             report(d->target, status);
-            if (status.ok())
+            if (status.ok()) {
                 delivered.insert(d->key());
+                if (journal)
+                    journal->destination_delivered(d->key());
+            }
         }
         done += status.ok() ? destinations.size() : 0;
         results.push_back(std::move(status));

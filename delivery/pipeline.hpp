@@ -63,7 +63,8 @@ class StoreJournal;
 // temporarily (the client retries the whole recipient, as with local(8)), else permanent
 // when any failed permanently, else success. With a `journal` (the message came with a
 // hand-off record: actions/journaled_store.hpp) Maildir and mbox stores are journaled, and
-// those an earlier attempt committed before a crash are not made again.
+// those an earlier attempt committed before a crash are not made again; each destination
+// delivered is recorded too (the caller seeds `delivered` from the record).
 Status deliver_to_recipient(DeliveryServices& services, const MessageInput& input, const RecipientRequest& request,
                             DeliveredSet& delivered, const core::Logger& log, StoreJournal* journal = nullptr);
 

@@ -135,6 +135,15 @@ bool StoreJournal::next_is_recorded(const fs::path& target) const
     return record_.intent(recipient_, stores_ + 1, target.string()).has_value();
 }
 
+void StoreJournal::destination_delivered(const std::string& key)
+{
+    try {
+        record_.record_destination(key);
+    } catch (const std::exception& e) {   // the recipient's done line still counts
+        log_.warning(std::string("hand-off record: ") + e.what());
+    }
+}
+
 Result<FolderDelivery> StoreJournal::maildir(const fs::path& dir, std::string_view copy)
 {
     const std::size_t ordinal = ++stores_;

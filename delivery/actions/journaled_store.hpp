@@ -30,6 +30,10 @@ public:
     // is (or is about to be made) there already, so size checks must not count it again.
     bool next_is_recorded(const std::filesystem::path& target) const;
 
+    // Records that the pipeline delivered this destination (Destination::key()), so that no
+    // later attempt of the hand-off delivers it again. A failure is logged, not raised.
+    void destination_delivered(const std::string& key);
+
     mailstore::Result<mailstore::FolderDelivery> maildir(const std::filesystem::path& dir, std::string_view copy);
     mailstore::Result<mailstore::FolderDelivery> mbox(const std::filesystem::path& file, std::string_view copy,
                                                       mailstore::MboxDeliveryOptions options);

@@ -150,6 +150,11 @@ void HandoffRecord::read_line(std::string_view line)
     if (line[nonce_.size()] != ':')
         return;
     const auto fields = core::split_fields(rest, ' ');
+    if (fields.size() == 2 && fields[0] == "dest") {
+        if (auto key = unescape(fields[1]))
+            destinations_.insert(std::move(*key));
+        return;
+    }
     if (fields.size() < 4)
         return;
     const auto recipient = unescape(fields[1]);
@@ -220,6 +225,12 @@ void HandoffRecord::record_cancel(std::string_view recipient, std::size_t ordina
 {
     append(nonce_ + ":cancel " + intent_fields(recipient, ordinal, target) + "\n");
     intents_[Key{std::string(recipient), ordinal, std::string(target)}] = std::nullopt;
+}
+
+void HandoffRecord::record_destination(std::string_view key)
+{
+    append(nonce_ + ":dest " + escape(key) + "\n");
+    destinations_.insert(std::string(key));
 }
 
 void HandoffRecord::append(const std::string& line)

@@ -8,14 +8,17 @@
 //   NONCE:intent RCPT N TARGET maildir tmp/NAME new/NAME   store N is about to rename
 //   NONCE:intent RCPT N TARGET mbox OFFSET LENGTH SHA256   store N is about to append
 //   NONCE:cancel RCPT N TARGET                             store N's intent was undone
+//   NONCE:dest KEY                                         a destination is delivered
 //
 // The done line goes out before the recipient's reply; the queue manager (mta/queue/
 // queue_directory.hpp, handed_off()) reads only done lines - the others start with "NONCE:",
 // never "NONCE " - and does not send again what they list. Intent lines are delivery's own:
 // written before a store's commit step, they let the next attempt of the same hand-off finish
-// or recognise a copy a crash left without its done line (journaled_store.hpp). In intent and
-// cancel lines RCPT and TARGET are %XX-escaped (space, '%', control bytes); N counts the
-// recipient's stores from 1. The format is a protocol between mta/ and delivery/, which never
+// or recognise a copy a crash left without its done line (journaled_store.hpp); dest lines
+// (KEY is Destination::key()) carry the pipeline's duplicate elimination across attempts, so
+// a destination one recipient got before a crash is not delivered again for another, nor a
+// command or forward run again for its own. In those lines RCPT, TARGET and KEY are
+// %XX-escaped (space, '%', control bytes); N counts the recipient's stores from 1. The format is a protocol between mta/ and delivery/, which never
 // link each other. No line is fsync'd: a process crash keeps them in the page cache; only a
 // power failure can lose one, which makes a second copy, never a lost one.
 #pragma once
@@ -67,6 +70,8 @@ public:
     HandoffRecord& operator=(const HandoffRecord&) = delete;
 
     bool done(std::string_view recipient) const;
+    // The destinations (Destination::key()) earlier attempts delivered, for any recipient.
+    const std::set<std::string>& delivered_destinations() const { return destinations_; }
     // The last intent recorded for this store, unless it was cancelled after.
     std::optional<StoreIntent> intent(std::string_view recipient, std::size_t ordinal, std::string_view target) const;
 
@@ -75,6 +80,7 @@ public:
     void record_done(std::string_view recipient);
     void record_intent(std::string_view recipient, const StoreIntent& intent);
     void record_cancel(std::string_view recipient, std::size_t ordinal, std::string_view target);
+    void record_destination(std::string_view key);
 
 private:
     using Key = std::tuple<std::string, std::size_t, std::string>;
@@ -85,6 +91,7 @@ private:
     std::string nonce_;
     int fd_ = -1;
     std::set<std::string, std::less<>> done_;
+    std::set<std::string> destinations_;
     std::map<Key, std::optional<StoreIntent>> intents_;   // nullopt: cancelled
 };
 

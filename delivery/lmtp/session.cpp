@@ -89,6 +89,9 @@ Status Session::deliver_one(const MessageInput& input, const std::string& recipi
     if (handoff && !record) {
         try {
             record.emplace(queue_directory_, *handoff);
+            // What earlier attempts delivered counts for duplicate elimination as if this
+            // attempt had (a second recipient of the same mailbox, a command already run).
+            delivered.insert(record->delivered_destinations().begin(), record->delivered_destinations().end());
         } catch (const std::exception& e) {   // delivering without it: as before records existed
             log.warning(std::string("hand-off record: ") + e.what());
         }

@@ -149,6 +149,31 @@ class SmtpCrashTest(unittest.TestCase):
         self.assertEqual(os.listdir(os.path.join(maildir, "tmp")), [])
         self.assertEqual(maildir_messages(maildir), [b"Subject: announced\n\nthe first attempt's copy\n"])
 
+    def test_a_mailbox_delivered_for_one_recipient_is_not_delivered_for_another_after_a_crash(self):
+        m = self.mailroom(lmtp_delivery_address="127.0.0.1:1")   # nothing listens: deferred
+        m.parameters["minimal_backoff_time"] = m.parameters["maximal_backoff_time"] = "1h"
+        rich = m.add_user("rich")
+        m.write_file("aliases", "boss: rich\n")
+        m.start()
+        self.assertEqual(m.mailroom("newaliases").returncode, 0)
+        client = smtplib.SMTP("127.0.0.1", m.port("smtp"), timeout=20)
+        client.sendmail("sender@example.org", ["rich@example.com", "boss@example.com"], b"Subject: once\r\n\r\nbody\r\n")
+        client.quit()
+        queue_id = m.wait_for_log(r"(\w+): to=<boss@example\.com>.*status=deferred").group(1)
+        m.stop()
+        # A kill right after rich@'s done line: rich's copy is stored, boss@ (also rich) is not
+        # done. Within one attempt boss@ would be a duplicate of rich@; across the crash too.
+        with open(m.path("queue", "deferred", queue_id)) as f:
+            nonce = re.search(r"^handoff (\w+)$", f.read(), re.M).group(1)
+        with open(m.path("queue", "handoff", queue_id), "w") as f:
+            f.write("%s:dest mailbox%%20rich%%20rich\n%s rich@example.com\n" % (nonce, nonce))
+        del m.parameters["lmtp_delivery_address"]
+        m.start()
+        self.assertEqual(m.mailroom("queue", "flush").returncode, 0)
+        m.wait_for_log(r"to=<boss@example\.com>, relay=127\.0\.0\.1:\d+, .*status=sent \(.*delivered \(duplicate\)")
+        wait_for(lambda: b"Mail queue is empty" in m.mailroom("queue").stdout)
+        self.assertEqual(subjects(rich), [])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -107,6 +107,7 @@ TEST_CASE("the queue counts only done lines: intent and cancel lines, and a line
         intent.digest = std::string(64, 'a');
         record.record_intent("bo@example.com", intent);
         record.record_cancel("bo@example.com", 2, "/var/mail/bo");
+        record.record_destination("mailbox rich rich");
     }
     CHECK(queue.handed_off(message.envelope).empty());
     {
@@ -118,6 +119,7 @@ TEST_CASE("the queue counts only done lines: intent and cancel lines, and a line
     CHECK(!reread.done("bo@example.com"));
     CHECK(reread.intent("rich@example.com", 1, "/home/rich/Maildir"));
     CHECK(!reread.intent("bo@example.com", 2, "/var/mail/bo"));   // cancelled
+    CHECK(reread.delivered_destinations() == std::set<std::string>{"mailbox rich rich"});
 }
 
 TEST_CASE("intent lines read back as written, escaped fields included, the last one for a store winning")
