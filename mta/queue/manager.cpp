@@ -59,6 +59,22 @@ void log_outcome(const core::Logger& log, const std::string& address, const std:
              ", status=" + std::string(state) + " (" + core::smtp::one_line(status.text) + ")");
 }
 
+// What goes on with a recipient to a server that offers DSN: its NOTIFY and ORCPT; without an
+// ORCPT, as Postfix does, "rfc822;" and the address as it was received (RFC 3461 lets a
+// relaying MTA add one, naming that address), so the next server's reports can name it too.
+// Not for an address beyond printable US-ASCII: that would be RFC 6533's utf-8 type.
+core::smtp::RcptDsn relay_dsn(const QueueRecipient& recipient)
+{
+    core::smtp::RcptDsn dsn = recipient.dsn;
+    const bool ascii = std::all_of(recipient.address.begin(), recipient.address.end(),
+                                   [](char c) { return c >= ' ' && c <= '~'; });
+    if (dsn.orcpt_type.empty() && ascii) {
+        dsn.orcpt_type = "rfc822";
+        dsn.orcpt = recipient.address;
+    }
+    return dsn;
+}
+
 }  // namespace
 
 std::time_t backoff_delay(std::time_t age, std::time_t minimum, std::time_t maximum)
@@ -224,7 +240,7 @@ awaitable<void> QueueManager::process(const std::string& id)
                                     QueueDirectory::handoff_header(message.envelope)};
         DsnRequest dsn{message.envelope.dsn, {}};
         for (const std::size_t index : group->indexes)
-            dsn.recipients.push_back(message.envelope.recipients[index].dsn);
+            dsn.recipients.push_back(relay_dsn(message.envelope.recipients[index]));
         for (const auto& target : targets) {
             auto sent = co_await connections_.deliver(target, keep, message.envelope.sender, group->addresses,
                                                       message.content, handoff, dsn);
