@@ -1,4 +1,5 @@
-"""Submission (RFC 6409) and relaying with a real mailroomd: AUTH only after STARTTLS (smtplib),
+"""Submission (RFC 6409) and relaying with a real mailroomd: AUTH only after STARTTLS (smtplib,
+msmtp and swaks, which also pipelines its commands to the smtp port),
 then relaying to relayhost and the sender check; the SMTP port refuses relaying to clients
 outside mynetworks; a relay that keeps answering 4xx leaves the message deferred, where
 `mailroom queue` lists, shows, flushes and deletes it; a message that outlives
@@ -105,6 +106,29 @@ class SubmissionTest(unittest.TestCase):
         result = subprocess.run(["msmtp", "-C", rc_plain, "friend2@remote.example"], timeout=30,
                                 capture_output=True, input=b"Subject: no tls\n\nx\n")
         self.assertNotEqual(result.returncode, 0)   # no AUTH without STARTTLS
+
+    def swaks(self, *arguments):
+        return subprocess.run(["swaks", "--server", "127.0.0.1", "--helo", "client.example", *arguments],
+                              timeout=30, capture_output=True)
+
+    @unittest.skipUnless(shutil.which("swaks"), "swaks is not installed (scripts/install-deps --tests)")
+    def test_swaks_delivers_locally_and_submits_with_starttls_and_auth(self):
+        # The smtp port, with the commands pipelined (RFC 2920): a local user's Maildir.
+        result = self.swaks("--port", str(self.m.port("smtp")), "--pipeline", "--from", "someone@elsewhere.example",
+                            "--to", "ann@example.com", "--header", "Subject: from swaks to ann")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        wait_for(lambda: any(b"from swaks to ann" in m for m in maildir_messages(self.ann.maildir())))
+        # The submission port: STARTTLS, AUTH PLAIN, then relaying to relayhost.
+        result = self.swaks("--port", str(self.m.port("submission")), "--tls", "--auth", "PLAIN",
+                            "--auth-user", "ann", "--auth-password", "annpw", "--from", "ann@example.com",
+                            "--to", "friend3@remote.example", "--header", "Subject: from swaks via submission")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        wait_for(lambda: any(b"from swaks via submission" in data for _, _, data in self.sink.messages))
+        # No AUTH without STARTTLS, and without AUTH no relaying.
+        result = self.swaks("--port", str(self.m.port("submission")), "--auth", "PLAIN", "--auth-user", "ann",
+                            "--auth-password", "annpw", "--from", "ann@example.com", "--to", "x@remote.example")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn(b"did not advertise authentication", result.stdout + result.stderr)
 
     def test_sender_must_belong_to_the_user(self):
         client = self.submission()
