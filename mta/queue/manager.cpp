@@ -4,6 +4,7 @@
 
 #include "core/log/log.hpp"
 #include "core/util/strings.hpp"
+#include "mta/client/mx_self.hpp"
 #include "mta/client/smtp_client.hpp"
 #include "mta/queue/dsn.hpp"
 #include "mta/queue/routing.hpp"
@@ -227,7 +228,9 @@ awaitable<void> QueueManager::process(const std::string& id)
             else
                 failure = Status::make("4.3.5", error);
         } else {
-            auto lookup = [domain = group->domain] { return lookup_mx(domain); };   // named: GCC bug 101367
+            auto lookup = [domain = group->domain, myhostname = config.get("myhostname")] {   // named: GCC bug 101367
+                return lookup_mx_excluding_self(domain, myhostname);
+            };
             const MxResult mx = co_await runtime_.blocking().run(lookup);
             failure = mx.status;
             targets = mx_targets(config, mx);
