@@ -14,14 +14,22 @@ from dovecot import Dovecot  # noqa: E402
 import procstat  # noqa: E402
 
 
+def extra_parameters():
+    """MAILROOM_BENCH_PARAMETERS="name=value ...": mailroom parameters to compare one setting
+    against another (bench/README.md)."""
+    return dict(item.split("=", 1) for item in os.environ.get("MAILROOM_BENCH_PARAMETERS", "").split())
+
+
 class MailroomServer:
     name = "mailroom"
     index_prefix = "mailroom"   # mailroom-uidlist, mailroom.index*, beside the Maildir
 
     def __init__(self, connections):
-        self.m = Mailroom(services=["lmtp", "imap", "pop3"], connection_limit=str(connections + 500),
-                          client_connection_limit=str(connections + 500), mailbox_size_limit="0",
-                          imap_idle_notify_interval="30m", io_threads="2", blocking_threads="4")
+        parameters = dict(connection_limit=str(connections + 500), client_connection_limit=str(connections + 500),
+                          mailbox_size_limit="0", imap_idle_notify_interval="30m", io_threads="2",
+                          blocking_threads="4")
+        parameters.update(extra_parameters())
+        self.m = Mailroom(services=["lmtp", "imap", "pop3"], **parameters)
 
     def add_user(self, name):
         user = self.m.add_user(name)
