@@ -10,9 +10,17 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace mailroom::imap {
 namespace {
+
+void append_number(std::string& out, std::uint64_t n)
+{
+    char digits[20];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    out.append(digits, static_cast<std::size_t>(end - digits));
+}
 
 // The items answered from the message's cache (or rendered from its part tree once).
 constexpr std::pair<FetchItem, RenderedItem> rendered_items[] = {
@@ -34,14 +42,19 @@ private:
     struct Current {
         std::uint32_t position = 0;
         std::unique_ptr<MessageData> data;
-        std::vector<FetchItem> items;
-        std::size_t item = 0;
+        std::size_t item = 0;              // into the attributes' items, then FLAGS if `add_flags`
+        bool add_flags = false;            // \Seen was set: FLAGS is sent though not asked for
         std::size_t section = 0;
         std::optional<BodyLiteral> literal;
         std::array<std::string, std::size(rendered_items)> rendered;   // by RenderedItem
         bool written_any = false;
     };
 
+    std::size_t item_count() const { return attributes_.items.size() + (current_->add_flags ? 1 : 0); }
+    FetchItem item_at(std::size_t i) const
+    {
+        return i < attributes_.items.size() ? attributes_.items[i] : FetchItem::flags;
+    }
     bool start(SelectedMailbox& box, std::string& out);
     bool continue_items(Session& session, std::string& out, std::size_t budget);
     void write_item(Session& session, FetchItem item, std::string& out);
@@ -52,6 +65,7 @@ private:
     std::vector<mailstore::Uid> seen_set_;    // \Seen set by this FETCH (ascending)
     std::size_t next_ = 0;
     std::optional<Current> current_;
+    ReadBuffer buffer_;
     bool expunged_ = false;
     bool failed_ = false;
 };
@@ -84,9 +98,8 @@ bool FetchJob::start(SelectedMailbox& box, std::string& out)
     current.position = positions_[next_++];
     const mailstore::MessageRecord& record = box.at(current.position);
     current.data = std::make_unique<MessageData>(box.view(), record);
-    current.items = attributes_.items;
-    if (std::binary_search(seen_set_.begin(), seen_set_.end(), record.uid) && !attributes_.has(FetchItem::flags))
-        current.items.push_back(FetchItem::flags);
+    current.add_flags =
+        std::binary_search(seen_set_.begin(), seen_set_.end(), record.uid) && !attributes_.has(FetchItem::flags);
     mailstore::Result<void> loaded;
     for (const auto& [fetch_item, rendered_item_kind] : rendered_items)
         if (loaded && attributes_.has(fetch_item)) {
@@ -99,14 +112,24 @@ bool FetchJob::start(SelectedMailbox& box, std::string& out)
     if (loaded && attributes_.needs_tree())
         if (auto tree = current.data->tree(); !tree)
             loaded = tree.error();
-    if (loaded && (attributes_.has(FetchItem::rfc822_size) || !attributes_.sections.empty()))
+    // BODY[] needs the CRLF size before its literal; a small message whose size the index
+    // lacks is measured while it is read (BodyLiteral::prepare), only opened here.
+    const bool whole = std::any_of(attributes_.sections.begin(), attributes_.sections.end(),
+                                   [](const BodySection& section) { return section.whole; });
+    const bool read_once = whole && BodyLiteral::reads_once(current.data->record());
+    if (loaded && (attributes_.has(FetchItem::rfc822_size) || (whole && !read_once)))
         if (auto size = current.data->virtual_size(); !size)
             loaded = size.error();
+    if (loaded && read_once)
+        if (auto content = current.data->content(); !content)
+            loaded = content.error();
     if (!loaded) {
         (loaded.error().is(mailstore::Errc::expunged) ? expunged_ : failed_) = true;
         return false;
     }
-    out += "* " + std::to_string(current.position + 1) + " FETCH (";
+    out += "* ";
+    append_number(out, current.position + 1);
+    out += " FETCH (";
     current_ = std::move(current);
     return true;
 }
@@ -114,9 +137,9 @@ bool FetchJob::start(SelectedMailbox& box, std::string& out)
 bool FetchJob::continue_items(Session& session, std::string& out, std::size_t budget)
 {
     Current& current = *current_;
-    while (current.item < current.items.size()) {
+    while (current.item < item_count()) {
         if (current.literal) {
-            const auto done = current.literal->pump(*current.data, out, budget);
+            const auto done = current.literal->pump(*current.data, out, budget, buffer_);
             if (!done) {
                 session.log().warning("fetch: reading message failed: " + done.error().text);
                 failed_ = true;
@@ -130,7 +153,7 @@ bool FetchJob::continue_items(Session& session, std::string& out, std::size_t bu
         if (current.written_any)
             out += ' ';
         current.written_any = true;
-        write_item(session, current.items[current.item], out);
+        write_item(session, item_at(current.item), out);
         if (!current.literal)
             ++current.item;
         else if (out.size() >= budget)
@@ -146,7 +169,8 @@ void FetchJob::write_item(Session& session, FetchItem item, std::string& out)
     const mailstore::MessageRecord& record = current.data->record();
     switch (item) {
     case FetchItem::uid:
-        out += "UID " + std::to_string(record.uid);
+        out += "UID ";
+        append_number(out, record.uid);
         break;
     case FetchItem::flags:
         out += "FLAGS ";
@@ -189,7 +213,7 @@ void FetchJob::write_section(Session& session, std::string& out)
     out += section.name;
     if (section.origin)
         out += "<" + std::to_string(*section.origin) + ">";
-    auto literal = BodyLiteral::prepare(*current.data, section);
+    auto literal = BodyLiteral::prepare(*current.data, section, buffer_);
     if (!literal) {
         session.log().warning("fetch: reading message failed: " + literal.error().text);
         (literal.error().is(mailstore::Errc::expunged) ? expunged_ : failed_) = true;
@@ -200,7 +224,9 @@ void FetchJob::write_section(Session& session, std::string& out)
         out += " \"\"";
         return;
     }
-    out += " {" + std::to_string(literal->size()) + "}\r\n";
+    out += " {";
+    append_number(out, literal->size());
+    out += "}\r\n";
     current.literal = std::move(*literal);
 }
 

@@ -4,6 +4,8 @@
 #include "mailstore/message/mime_parser.hpp"
 #include "mailstore/message/serialize.hpp"
 
+#include <algorithm>
+
 namespace mailroom::imap {
 
 mailstore::Result<mailstore::MessageContent*> MessageData::content()
@@ -93,6 +95,32 @@ mailstore::Result<std::string> MessageData::read_range(std::uint64_t offset, std
     }
     out.resize(done);
     return out;
+}
+
+mailstore::Result<std::string_view> MessageData::read_view(std::uint64_t offset, std::span<char> buffer)
+{
+    if (bytes_) {
+        if (offset >= bytes_->size())
+            return std::string_view();
+        return std::string_view(*bytes_).substr(static_cast<std::size_t>(offset), buffer.size());
+    }
+    auto opened = content();
+    if (!opened)
+        return opened.error();
+    const std::uint64_t size = (*opened)->size();
+    if (offset >= size)
+        return std::string_view();
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
+    std::size_t done = 0;
+    while (done < want) {
+        auto n = (*opened)->read(offset + done, buffer.subspan(done, want - done));
+        if (!n)
+            return n.error();
+        if (*n == 0)
+            break;   // the file shrank under us
+        done += *n;
+    }
+    return std::string_view(buffer.data(), done);
 }
 
 std::optional<std::uint64_t> range_virtual_size(const message::Part& part, std::uint64_t offset, std::uint64_t size)

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace mailroom::imap {
@@ -36,6 +37,9 @@ public:
 
     // Reads [offset, offset + size) of the stored message.
     mailstore::Result<std::string> read_range(std::uint64_t offset, std::uint64_t size);
+    // Up to buffer.size() bytes at `offset`, without a copy of their own: a view into the
+    // message when bytes() loaded it, otherwise read into `buffer` (empty at the end).
+    mailstore::Result<std::string_view> read_view(std::uint64_t offset, std::span<char> buffer);
 
 private:
     mailstore::MailboxView& view_;

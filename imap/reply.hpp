@@ -21,8 +21,10 @@ public:
     virtual ~Continuation() = default;
     // Appends to `out` until out.size() reaches about `budget`; true once the command's output
     // is complete, and then `reply` (the command's, which owns this object) may be changed to
-    // report what went wrong on the way.
+    // report what went wrong on the way. A step goes past `budget` by about `overshoot`
+    // bytes at most (what one read of a body adds), so `out` can be sized once.
     virtual bool step(Session& session, std::string& out, std::size_t budget, Reply& reply) = 0;
+    static constexpr std::size_t overshoot = 132 * 1024;
 };
 
 enum class Action : unsigned char {

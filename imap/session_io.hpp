@@ -26,6 +26,7 @@ private:
     core::awaitable<std::optional<Event>> next_event();
     core::awaitable<bool> handle(Event event);
     core::awaitable<bool> run_command(const Command& command);
+    core::awaitable<void> run_steps(Reply& reply);
     core::awaitable<bool> finish_command(const Command& command, Reply& reply);
     core::awaitable<bool> stream_append(const CommandReader::StreamLiteral& literal);
     core::awaitable<Reply> authenticate(const Command& command);

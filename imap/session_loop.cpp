@@ -1,5 +1,6 @@
 // imap/session_loop.cpp - the IMAP session coroutine (see session_loop.hpp): greeting, the
-// command loop, synchronizing literals (RFC 3501 §7.5 continuation requests), APPEND's literal
+// command loop, FETCH's steps (each read on the pool while the one before is written),
+// synchronizing literals (RFC 3501 §7.5 continuation requests), APPEND's literal
 // streamed to the store, LOGIN/AUTHENTICATE through core's shared login step, STARTTLS
 // (buffered plaintext dropped), LOGOUT and the closing log line.
 #include "imap/session_loop.hpp"
@@ -14,6 +15,7 @@ namespace mailroom::imap {
 namespace {
 
 using core::awaitable;
+using namespace boost::asio::experimental::awaitable_operators;
 
 constexpr std::size_t output_flush_threshold = 64 * 1024;  // pipelined replies are batched up to this
 constexpr std::size_t fetch_step_budget = 256 * 1024;      // output per FETCH step
@@ -143,15 +145,32 @@ awaitable<bool> SessionIo::run_command(const Command& command)
 {
     session_.log().verbose("C: " + describe_command(command));
     Reply reply = co_await in_store([&] { return execute_command(session_, command); });
-    while (reply.more) {
-        const bool done = co_await in_store(
-            [&] { return reply.more->step(session_, session_.out(), fetch_step_budget, reply); });
-        if (done)
-            reply.more.reset();
-        else
-            co_await send(true);
+    if (reply.more) {
+        co_await run_steps(reply);
+        reply.more.reset();
     }
     co_return co_await finish_command(command, reply);
+}
+
+// A continuation's steps (FETCH): while the connection writes one step's output, the pool
+// produces the next, so reading messages and sending them overlap instead of taking turns.
+// send() copies the output into the connection's buffer, so the session's buffer is free for
+// the next step at once: at most two steps' output exist, as when they took turns. Until both
+// are done the pool touches only the session (step) and this thread only the connection.
+awaitable<void> SessionIo::run_steps(Reply& reply)
+{
+    std::string& out = session_.out();
+    out.reserve(out.size() + fetch_step_budget + Continuation::overshoot);   // once, not by doubling
+    auto step = [&] { return reply.more->step(session_, out, fetch_step_budget, reply); };
+    bool done = co_await in_store(step);
+    while (!done) {
+        conn_->send(out);
+        out.clear();
+        // The pool's job is posted first: the write starts with a send() on this thread.
+        auto produce = in_store(step);   // named, not temporaries: see core/net/blocking.hpp
+        auto write = conn_->flush();
+        done = co_await (std::move(produce) && std::move(write));
+    }
 }
 
 awaitable<bool> SessionIo::finish_command(const Command& command, Reply& reply)

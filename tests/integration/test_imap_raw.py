@@ -1,6 +1,7 @@
 """IMAP on the byte level against a real mailroomd, where imaplib would hide what matters:
 synchronizing and non-synchronizing literals, APPEND streaming and its limits, pipelining,
-untagged updates between two sessions, IDLE woken by LMTP deliveries, by `mailroom deliver`
+untagged updates between two sessions, FETCH of many bodies (streamed in steps, plain and
+TLS, with another session expunging meanwhile), IDLE woken by LMTP deliveries, by `mailroom deliver`
 (inotify) and by another session's APPEND, over-long lines and garbage, STARTTLS with
 pipelined plaintext, implicit TLS, the login timeout, and the goodbye at shutdown."""
 
@@ -24,7 +25,7 @@ class RawImapTests(unittest.TestCase):
         cls.m = Mailroom(services=["lmtp", "imap", "imaps"], imap_literal_max="100k",
                          imap_max_line_length="16k", imap_idle_poll_interval="1s")
         cls.m.enable_tls()
-        for name in ("ann", "bob", "carl", "dora", "eve", "fred"):
+        for name in ("ann", "bob", "carl", "dora", "eve", "fred", "gina"):
             cls.m.add_user(name)
         cls.m.start()
 
@@ -107,6 +108,50 @@ class RawImapTests(unittest.TestCase):
             if not line.startswith(b"*"):
                 tags.append(line.split(b" ")[0])
         self.assertEqual(tags, [b"p1", b"p2", b"p3", b"p4", b"p5"])
+
+    def test_fetch_many_bodies(self):
+        # About 1.5 MB: several of the server's FETCH steps, each read while the one before is
+        # written. Bodies with LF line ends come back with CRLF.
+        c = self.client("gina")
+        messages = []
+        for i in range(40):
+            lines = (60, 500, 1400)[i % 3]
+            body = b"".join(b"line %d of message %d %s\n" % (n, i, b"x" * (n % 70)) for n in range(lines))
+            message = b"Subject: message %d\n\n" % i + body
+            c.send(b"A%d APPEND INBOX {%d+}\r\n" % (i, len(message)) + message + b"\r\n")
+            self.assertTrue(c.read_until_tagged("A%d" % i)[1].startswith(b"A%d OK" % i))
+            messages.append(message.replace(b"\n", b"\r\n"))
+        self.assertGreater(sum(map(len, messages)), 1_000_000)
+
+        def literal(n):
+            return b"* %d FETCH (BODY[] {%d}\r\n" % (n, len(messages[n - 1])) + messages[n - 1] + b")"
+
+        for tls in (False, True):
+            d = self.client("gina", tls=tls)
+            d.ok("EXAMINE INBOX")
+            self.assertEqual(d.ok("FETCH 1:* BODY.PEEK[]"), [literal(n) for n in range(1, 41)])
+        c.ok("SELECT INBOX")
+        untagged = c.ok("FETCH 1:30 BODY[]")
+        self.assertEqual(len(untagged), 30)
+        for n, line in enumerate(untagged, 1):
+            self.assertTrue(line.startswith(literal(n)[:-1]), n)
+            self.assertRegex(line[len(literal(n)) - 1:], rb"^ FLAGS \(\\Seen( \\Recent)?\)\)$")
+        self.assertEqual(c.ok("SEARCH UNSEEN"), [b"* SEARCH 31 32 33 34 35 36 37 38 39 40"])
+        # Another session expunges while the FETCH streams: each answer is whole, the message
+        # or NIL, and the FETCH (MSNs) announces no EXPUNGE.
+        e = self.client("gina")
+        e.ok("SELECT INBOX")
+        c.send("f1 FETCH 1:* BODY.PEEK[]\r\n")
+        e.ok("STORE 10:40 +FLAGS.SILENT (\\Deleted)")
+        e.ok("EXPUNGE")
+        untagged, tagged = c.read_until_tagged("f1")
+        self.assertRegex(tagged, rb"^f1 (OK|NO \[EXPUNGEISSUED\]) ")
+        numbers = [int(line.split(b" ")[1]) for line in untagged]
+        self.assertEqual(numbers, list(range(1, 41)))
+        for n, line in enumerate(untagged, 1):
+            self.assertIn(line, (literal(n), b"* %d FETCH (BODY[] NIL)" % n))
+        self.assertEqual(tagged.startswith(b"f1 OK"), all(line == literal(n) for n, line in enumerate(untagged, 1)))
+        self.assertIn(b"* 10 EXPUNGE", c.ok("NOOP"))
 
     def test_untagged_updates_between_sessions(self):
         for _ in range(3):

@@ -139,6 +139,37 @@ std::string TranscriptDriver::send(int id, std::string_view bytes)
     return std::exchange(c.out, {});
 }
 
+std::string TranscriptDriver::send_in_steps(int id, std::string_view line, std::size_t budget,
+                                           const std::function<void(int)>& between, std::vector<std::size_t>* steps)
+{
+    Client& c = client(id);
+    const std::string input = std::string(line) + "\r\n";
+    std::size_t used = 0;
+    auto event = c.reader.feed(input, used);
+    auto* ready = std::get_if<CommandReader::Ready>(&event);
+    REQUIRE(ready);
+    REQUIRE(used == input.size());
+    const Command command = std::move(ready->command);
+    Reply reply = execute_command(c.session, command);
+    for (int n = 1; reply.more; ++n) {
+        std::string& out = c.session.out();
+        const std::size_t before = out.size();
+        const bool done = reply.more->step(c.session, out, budget, reply);
+        if (steps)
+            steps->push_back(out.size() - before);
+        c.out += std::move(out);
+        out.clear();
+        if (done)
+            reply.more.reset();
+        else
+            between(n);
+    }
+    complete_command(c.session, command, reply);
+    c.out += std::move(c.session.out());
+    c.session.out().clear();
+    return std::exchange(c.out, {});
+}
+
 std::string TranscriptDriver::next_line(Client& c)
 {
     const auto lf = c.pending.find('\n');

@@ -10,10 +10,12 @@
 #include "imap/session.hpp"
 #include "tests/unit/temp_dir.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace imaptest {
 
@@ -29,6 +31,12 @@ public:
     // Delivers a message to a user's mailbox behind the sessions' backs (like LMTP would).
     void deliver(std::string_view user, std::string_view mailbox, std::string_view message,
                  std::int64_t internal_date = 1700000000);
+    // Runs one command line (no literals) for session `id` the way the session loop runs a
+    // FETCH: in steps of `budget` bytes, calling between(n) after step n while the command is
+    // unfinished (another session may change the mailbox then). Returns what the server said;
+    // `steps` gets each step's output size.
+    std::string send_in_steps(int id, std::string_view line, std::size_t budget,
+                              const std::function<void(int)>& between, std::vector<std::size_t>* steps = nullptr);
     const std::filesystem::path& root() const { return dir_.path; }
     mailroom::mailstore::MailLocation location(std::string_view user) const;
 
