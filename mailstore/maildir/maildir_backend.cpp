@@ -201,7 +201,8 @@ Result<void> MaildirBackend::scan(IndexTransaction& tx, bool read_write)
     if (state.new_mtime < 0 && state.cur_mtime < 0)
         return Error{make_error_code(Errc::not_found), "Maildir " + dir_.string() + " has no new/ or cur/"};
     auto found = list_messages(dir_);
-    std::sort(found.begin(), found.end(), [](const FoundFile& a, const FoundFile& b) { return a.base < b.base; });
+    std::sort(found.begin(), found.end(),
+              [](const FoundFile& a, const FoundFile& b) { return delivered_before(a.base, b.base); });
     files_.clear();
     std::unordered_map<std::string_view, const FoundFile*> by_base;
     std::uint64_t letters_seen = 0;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <utility>
 
 namespace mailroom::mailstore::maildir {
 namespace {
@@ -77,6 +78,46 @@ std::string with_flags(std::string_view base, std::string_view flag_letters)
     std::sort(letters.begin(), letters.end());
     letters.erase(std::unique(letters.begin(), letters.end()), letters.end());
     return std::string(base) + ":2," + letters;
+}
+
+namespace {
+
+// The leading decimal number of `text` and the rest after it; nullopt without digits.
+std::optional<std::pair<std::uint64_t, std::string_view>> leading_number(std::string_view text)
+{
+    std::uint64_t value = 0;
+    std::size_t i = 0;
+    for (; i < text.size() && i < 19 && text[i] >= '0' && text[i] <= '9'; ++i)
+        value = value * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (i == 0)
+        return std::nullopt;
+    return std::pair{value, text.substr(i)};
+}
+
+// (seconds, microseconds) of "<secs>.M<usecs>..."; microseconds 0 when the second part is
+// not "M<digits>" (Dovecot's and Courier's other forms still order by the seconds).
+std::optional<std::pair<std::uint64_t, std::uint64_t>> delivery_time(std::string_view base)
+{
+    const auto seconds = leading_number(base);
+    if (!seconds || !seconds->second.starts_with('.'))
+        return std::nullopt;
+    std::string_view rest = seconds->second.substr(1);
+    std::uint64_t micros = 0;
+    if (rest.starts_with('M'))
+        if (const auto usecs = leading_number(rest.substr(1)))
+            micros = usecs->first;
+    return std::pair{seconds->first, micros};
+}
+
+}  // namespace
+
+bool delivered_before(std::string_view a, std::string_view b)
+{
+    const auto time_a = delivery_time(a);
+    const auto time_b = delivery_time(b);
+    if (time_a && time_b && *time_a != *time_b)
+        return *time_a < *time_b;
+    return a < b;
 }
 
 }  // namespace mailroom::mailstore::maildir

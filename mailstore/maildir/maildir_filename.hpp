@@ -24,6 +24,12 @@ struct MaildirName {
 
 MaildirName parse_maildir_name(std::string_view file_name);
 
+// Orders base names by delivery time: the seconds, then the microseconds of "M<usecs>" as
+// numbers (they are not zero-padded, so "M99999" sorts after "M100000" as text), then the
+// names as text. Names without those parts compare as text. New messages get UIDs in this
+// order, so mail delivered within one second keeps its delivery order.
+bool delivered_before(std::string_view a, std::string_view b);
+
 // Base name plus size fields: "<base>,S=<size>,W=<vsize>".
 std::string with_sizes(std::string_view base, std::uint64_t size, std::uint64_t virtual_size);
 

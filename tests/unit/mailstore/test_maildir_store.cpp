@@ -2,11 +2,13 @@
 // file names, keywords in dovecot-keywords, other programs' changes, \Recent, expunge, copy,
 // move, cache, folders and rebuilt indexes (mailstore/*, mailstore/maildir).
 #include "mailstore/folder_delivery.hpp"
+#include "mailstore/maildir/maildir_filename.hpp"
 #include "store_fixture.hpp"
 
 #include <dirent.h>
 
 #include <atomic>
+#include <fstream>
 #include <latch>
 #include <mutex>
 #include <thread>
@@ -131,6 +133,28 @@ TEST_CASE("other programs' deliveries, renames and deletions are picked up witho
     CHECK(changes.flags_changed == std::vector<Uid>{1});
     CHECK(view->find(1)->flags == flag_seen);
     CHECK(uids_of(*view) == std::vector<Uid>{1, 3});
+}
+
+TEST_CASE("new mail gets UIDs in delivery order, also when the microseconds gain a digit")
+{
+    using mailroom::mailstore::maildir::delivered_before;
+    CHECK(delivered_before("1764215630.M99999P7.host", "1764215630.M100000P7.host"));
+    CHECK_FALSE(delivered_before("1764215630.M100000P7.host", "1764215630.M99999P7.host"));
+    CHECK(delivered_before("1764215630.M999999P7.host", "1764215631.M5P7.host"));
+    CHECK(delivered_before("1764215630.M5P7.a", "1764215630.M5P7.b"));   // same time: the names
+    CHECK(delivered_before("1764215630.12345_1.host", "1764215631.1_1.host"));   // other forms: seconds
+    CHECK(delivered_before("abc", "abd"));
+
+    StoreFixture f;
+    f.append("INBOX", message_a);
+    // Another program's deliveries within one second, written in this order.
+    for (const char* name : {"1764215630.M99999P7.other", "1764215630.M100000P7.other", "1764215630.M100001P7.other"})
+        std::ofstream(f.location.inbox / "new" / name) << "Subject: " << name << "\n\nhi\n";
+    auto view = f.open("INBOX");
+    REQUIRE(uids_of(*view) == std::vector<Uid>{1, 2, 3, 4});
+    CHECK(view->message_key(2) == "1764215630.M99999P7.other");
+    CHECK(view->message_key(3) == "1764215630.M100000P7.other");
+    CHECK(view->message_key(4) == "1764215630.M100001P7.other");
 }
 
 TEST_CASE("\\Recent goes to exactly one read-write session; read-only ones never claim it")
